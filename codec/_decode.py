@@ -1,0 +1,443 @@
+"""The decoder: an XML document of the dialect to a dict.
+
+lxml parses (C speed, hardened settings); a small recursive walker turns the
+tree into JSON values. Positions for errors are worked out only when there is
+an error, so the walk itself carries no path.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import threading
+from typing import Any, Final
+
+from lxml import etree
+
+from . import _json
+from ._dialect import ARRAY, JSON, ROOT, STRING, TRUE, parse_number
+from ._errors import DecodeError, pointer
+from ._limits import DEFAULT_LIMITS, Limits
+from ._shape import Kind, Shape
+
+__all__ = ["decode"]
+
+_Element = etree._Element
+
+
+class _Refusal(Exception):
+    """A dialect error at an element; its JSON Pointer is worked out later."""
+
+    def __init__(self, msg: str, element: _Element) -> None:
+        self.msg = msg
+        self.element = element
+
+
+# §9 The parser: from memory only, no DTD, no entity expansion, no network.
+# Comments and processing instructions are dropped, and the text around them
+# is joined (§7). One parser per thread: lxml parsers keep per-parse state.
+_local = threading.local()
+
+
+def _parser() -> etree.XMLParser:
+    parser: etree.XMLParser | None = getattr(_local, "parser", None)
+    if parser is None:
+        parser = etree.XMLParser(
+            encoding="utf-8",
+            resolve_entities=False,
+            load_dtd=False,
+            dtd_validation=False,
+            no_network=True,
+            huge_tree=False,
+            remove_comments=True,
+            remove_pis=True,
+            collect_ids=False,
+            strip_cdata=True,
+        )
+        _local.parser = parser
+    return parser
+
+
+_BOM: Final = b"\xef\xbb\xbf"
+_WIDE_BOMS: Final = (b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00", b"\xfe\xff", b"\xff\xfe")
+_DECLARED_ENCODING: Final = re.compile(rb"""\sencoding\s*=\s*["']([^"']*)["']""")
+_UTF8_NAMES: Final = frozenset({b"utf-8", b"utf8"})
+_XML_SPACE: Final = b" \t\r\n"
+
+
+def _line_at(raw: bytes, pos: int) -> int:
+    return raw.count(b"\n", 0, pos) + 1
+
+
+def _check_prolog(raw: bytes) -> None:
+    """Refuse another encoding and any DOCTYPE before lxml sees them (§9)."""
+    if raw.startswith(b"<?xml"):
+        end = raw.find(b"?>")
+        match = _DECLARED_ENCODING.search(raw, 0, end if end >= 0 else len(raw))
+        if match is not None and match.group(1).lower() not in _UTF8_NAMES:
+            declared = match.group(1).decode("ascii", "replace")
+            raise DecodeError(f"the declared encoding {declared!r} is refused: the dialect is UTF-8 only", line=1)
+    pos = 0
+    while True:
+        while pos < len(raw) and raw[pos] in _XML_SPACE:
+            pos += 1
+        if raw.startswith(b"<?", pos):
+            end = raw.find(b"?>", pos)
+        elif raw.startswith(b"<!--", pos):
+            end = raw.find(b"-->", pos)
+        elif raw.startswith(b"<!", pos):
+            raise DecodeError("a DOCTYPE is refused (no DTDs, no entities)", line=_line_at(raw, pos))
+        else:
+            return
+        if end < 0:
+            return  # unterminated: lxml reports it
+        pos = end + 2
+
+
+def _prepare(data: bytes | bytearray | memoryview | str, limits: Limits) -> bytes:
+    if isinstance(data, str):
+        try:
+            raw = data.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise DecodeError(f"the text has a lone surrogate at index {exc.start}, which XML cannot hold") from None
+    elif isinstance(data, (bytes, bytearray, memoryview)):
+        raw = bytes(data)
+    else:
+        raise TypeError(f"decode() takes bytes or str, not {type(data).__name__}")
+    if len(raw) > limits.max_bytes:
+        raise DecodeError(f"the document is {len(raw)} bytes, over the limit of {limits.max_bytes} (Limits.max_bytes)")
+    if raw.startswith(_BOM):
+        raw = raw[3:]
+    elif raw.startswith(_WIDE_BOMS) or raw[:1] == b"\x00" or raw[1:2] == b"\x00":
+        raise DecodeError("the document is not UTF-8 (it looks like UTF-16 or UTF-32)", line=1)
+    _check_prolog(raw)
+    return raw
+
+
+def _parse(raw: bytes) -> _Element:
+    try:
+        return etree.fromstring(raw, _parser())
+    except etree.XMLSyntaxError as exc:
+        entry = exc.error_log.last_error if exc.error_log else None  # type: ignore[attr-defined]
+        if entry is not None:
+            msg = f"malformed XML: {entry.message.strip()} (column {entry.column})"
+            raise DecodeError(msg, line=entry.line or None) from None
+        raise DecodeError(f"malformed XML: {exc}", line=exc.lineno or None) from None
+
+
+# §7 Whitespace-only text between child elements is formatting.
+_WS: Final = " \t\r\n"
+_NUMBER_START: Final = frozenset("-0123456789")
+
+
+def _scalar(text: str | None) -> Any:
+    """A plain leaf's value by the scalar rules of §4."""
+    if text is None:
+        return ""
+    if text == "true":
+        return True
+    if text == "false":
+        return False
+    number = parse_number(text)
+    return text if number is None else number
+
+
+def _refuse_namespaces(root: _Element) -> None:
+    for element in root.iter():
+        if element.nsmap or element.tag[0] == "{":
+            raise _Refusal("namespaces are refused: the dialect has none", element)
+
+
+class _Reader:
+    """One decoding run: the limits, the element budget, and whether any
+    element can carry attributes at all (if the document has no "=", none
+    can, and the walk skips looking)."""
+
+    __slots__ = ("attributes", "budget", "max_depth")
+
+    def __init__(self, limits: Limits, attributes: bool) -> None:
+        self.max_depth = limits.max_depth
+        self.budget = limits.max_elements
+        self.attributes = attributes
+
+    def document(self, root: _Element, shape: Shape | None) -> dict[str, Any]:
+        if root.tag != ROOT:
+            raise _Refusal(f"the root element must be <{ROOT}>, not <{root.tag}>", root)
+        self.budget -= 1
+        if self.attributes and root.attrib:
+            is_item, is_string, is_json = self.flags(root)
+            if is_item or is_string or not is_json:
+                raise _Refusal("the root element takes no attribute but json='true'", root)
+            value = self.embedded(root, 1)
+            if type(value) is not dict:
+                raise _Refusal("the root element's embedded JSON must be an object", root)
+            return value
+        if len(root):
+            if shape is None and not self.attributes:
+                return self.plain_members(root, 1)
+            return self.members(root, 1, shape)
+        text = root.text
+        if text is not None and text.strip(_WS):
+            raise _Refusal("the root element must hold an object, not text", root)
+        return {}
+
+    def flags(self, element: _Element) -> tuple[bool, bool, bool]:
+        """The element's (array, string, json) attributes, checked (§5)."""
+        attrib = element.attrib
+        if len(attrib) > 3:
+            raise _Refusal(f"{len(attrib)} attributes; the dialect has three", element)
+        is_item = is_string = is_json = False
+        for name, value in attrib.items():
+            if name == ARRAY:
+                is_item = True
+            elif name == STRING:
+                is_string = True
+            elif name == JSON:
+                is_json = True
+            else:
+                raise _Refusal(f"unknown attribute {name!r}; the dialect has array, string and json", element)
+            if value != TRUE:
+                raise _Refusal(f"attribute {name}={value!r}: the only value allowed is 'true'", element)
+        if is_string and is_json:
+            raise _Refusal("string='true' and json='true' on one element", element)
+        return is_item, is_string, is_json
+
+    def members(self, parent: _Element, depth: int, shape: Shape | None) -> dict[str, Any]:
+        """The object held by ``parent``, an element with children (§3).
+
+        The hot loop of the decoder: siblings are walked with getnext() so
+        that a run of same-named siblings (an array, §3) is seen before its
+        first element is decoded, and plain leaves are read inline.
+        """
+        if depth > self.max_depth:
+            raise _Refusal(f"nesting deeper than the limit of {self.max_depth}", parent)
+        self.budget -= len(parent)
+        if self.budget < 0:
+            raise _Refusal("more elements than the limit (Limits.max_elements)", parent)
+        text = parent.text
+        if text is not None and text.strip(_WS):
+            raise _Refusal("text mixed with child elements", parent)
+        result: dict[str, Any] = {}
+        attributes = self.attributes
+        child: _Element | None = parent[0]
+        tag = child.tag  # type: ignore[union-attr]
+        while child is not None:
+            tail = child.tail
+            if tail is not None and tail.strip(_WS):
+                raise _Refusal("text mixed with child elements", parent)
+            following = child.getnext()
+            next_tag = None if following is None else following.tag
+            if tag in result:
+                raise _Refusal(f"<{tag}> repeats, but not next to its siblings of that name", child)
+            member = None if shape is None else shape.member(tag)
+            if next_tag == tag:
+                run = [child]
+                while next_tag == tag:
+                    run.append(following)  # type: ignore[arg-type]
+                    tail = following.tail  # type: ignore[union-attr]
+                    if tail is not None and tail.strip(_WS):
+                        raise _Refusal("text mixed with child elements", parent)
+                    following = following.getnext()  # type: ignore[union-attr]
+                    next_tag = None if following is None else following.tag
+                result[tag] = self.items(run, depth + 1, member)
+            elif member is not None or (attributes and child.attrib):
+                result[tag] = self.single(child, depth, member)
+            elif len(child):
+                result[tag] = self.members(child, depth + 1, None)
+            else:
+                # A plain leaf with no hint: the scalar rules of §4, inline.
+                value = child.text
+                if value is None:
+                    result[tag] = ""
+                elif value[0] in _NUMBER_START:
+                    number = parse_number(value)
+                    result[tag] = value if number is None else number
+                elif value == "true":
+                    result[tag] = True
+                elif value == "false":
+                    result[tag] = False
+                else:
+                    result[tag] = value
+            child = following
+            tag = next_tag
+        return result
+
+    def plain_members(self, parent: _Element, depth: int) -> dict[str, Any]:
+        """:meth:`members` for documents with no attributes and no shape hint.
+
+        The common case of server responses, and the hot loop of the decoder:
+        a copy of :meth:`members` with the attribute and hint checks taken
+        out, which saves about a third of the walk.
+        """
+        if depth > self.max_depth:
+            raise _Refusal(f"nesting deeper than the limit of {self.max_depth}", parent)
+        self.budget -= len(parent)
+        if self.budget < 0:
+            raise _Refusal("more elements than the limit (Limits.max_elements)", parent)
+        text = parent.text
+        if text is not None and text.strip(_WS):
+            raise _Refusal("text mixed with child elements", parent)
+        result: dict[str, Any] = {}
+        child: _Element | None = parent[0]
+        tag = child.tag  # type: ignore[union-attr]
+        while child is not None:
+            tail = child.tail
+            if tail is not None and tail.strip(_WS):
+                raise _Refusal("text mixed with child elements", parent)
+            following = child.getnext()
+            next_tag = None if following is None else following.tag
+            if tag in result:
+                raise _Refusal(f"<{tag}> repeats, but not next to its siblings of that name", child)
+            if next_tag == tag:
+                run = [child]
+                while next_tag == tag:
+                    run.append(following)  # type: ignore[arg-type]
+                    tail = following.tail  # type: ignore[union-attr]
+                    if tail is not None and tail.strip(_WS):
+                        raise _Refusal("text mixed with child elements", parent)
+                    following = following.getnext()  # type: ignore[union-attr]
+                    next_tag = None if following is None else following.tag
+                result[tag] = [self.plain_members(item, depth + 2) if len(item) else _scalar(item.text) for item in run]
+                if depth + 1 > self.max_depth:
+                    raise _Refusal(f"nesting deeper than the limit of {self.max_depth}", child)
+            elif len(child):
+                result[tag] = self.plain_members(child, depth + 1)
+            else:
+                value = child.text
+                if value is None:
+                    result[tag] = ""
+                elif value[0] in _NUMBER_START:
+                    number = parse_number(value)
+                    result[tag] = value if number is None else number
+                elif value == "true":
+                    result[tag] = True
+                elif value == "false":
+                    result[tag] = False
+                else:
+                    result[tag] = value
+            child = following
+            tag = next_tag
+        return result
+
+    def single(self, element: _Element, depth: int, shape: Shape | None) -> Any:
+        """The value of an element with no same-named sibling, in an object at ``depth``."""
+        if self.attributes and element.attrib:
+            is_item, is_string, is_json = self.flags(element)
+            if is_item or (shape is not None and shape.kind is Kind.ARRAY and not is_json):
+                return self.items([element], depth + 1, shape)
+            return self.value(element, depth + 1, shape, is_string, is_json)
+        if shape is not None and shape.kind is Kind.ARRAY:
+            if element.text is None and not len(element):
+                return []
+            return self.items([element], depth + 1, shape)
+        return self.value(element, depth + 1, shape, False, False)
+
+    def items(self, run: list[_Element], depth: int, shape: Shape | None) -> list[Any]:
+        """The array held by a run of same-named siblings, at ``depth`` (§3)."""
+        if depth > self.max_depth:
+            raise _Refusal(f"nesting deeper than the limit of {self.max_depth}", run[0])
+        item_shape = None if shape is None else shape.items
+        result = []
+        for element in run:
+            if self.attributes and element.attrib:
+                _, is_string, is_json = self.flags(element)
+                if len(run) == 1 and not (is_string or is_json or len(element)) and element.text is None:
+                    return []  # <k array='true'/>
+                result.append(self.value(element, depth + 1, item_shape, is_string, is_json))
+            else:
+                result.append(self.value(element, depth + 1, item_shape, False, False))
+        return result
+
+    def value(self, element: _Element, depth: int, shape: Shape | None, is_string: bool, is_json: bool) -> Any:
+        """The value of one element, at ``depth`` if it is a container (§4-§6)."""
+        if len(element):
+            if is_string or is_json:
+                raise _Refusal(f"{'string' if is_string else 'json'}='true' on an element with children", element)
+            return self.members(element, depth, shape)
+        if is_json:
+            return self.embedded(element, depth)
+        text = element.text
+        if is_string:
+            return "" if text is None else text
+        if shape is not None:
+            kind = shape.kind
+            if text is None:
+                return {} if kind is Kind.OBJECT else [] if kind is Kind.ARRAY else ""
+            if kind is Kind.STRING:
+                return text
+            if kind is Kind.JSON:
+                return self.embedded(element, depth)
+        if text is None:
+            return ""
+        if text == "true":
+            return True
+        if text == "false":
+            return False
+        number = parse_number(text)
+        return text if number is None else number
+
+    def embedded(self, element: _Element, depth: int) -> Any:
+        """The JSON text of a ``json='true'`` element (§6)."""
+        text = element.text or ""
+        if depth - 1 + _json.max_depth(text) > self.max_depth:
+            raise _Refusal(f"embedded JSON nests deeper than the limit of {self.max_depth}", element)
+        try:
+            return _json.loads(text)
+        except _json.EmbeddedJSONError as exc:
+            raise _Refusal(f"json='true': {exc}", element) from None
+
+
+def decode(
+    data: bytes | bytearray | memoryview | str,
+    /,
+    *,
+    shape: Shape | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> dict[str, Any]:
+    """Decode an XML document of the dialect to a dict.
+
+    Args:
+        data: the document, as UTF-8 bytes or as str.
+        shape: a shape hint (from an endpoint schema) for XML that leaves out
+            the dialect's attributes.
+        limits: bounds on size, depth and element count.
+
+    Raises:
+        DecodeError: the input is not a valid document of the dialect, with
+            the line and JSON Pointer of the offending element.
+        TypeError: ``data`` is neither bytes nor str.
+    """
+    raw = _prepare(data, limits)
+    root = _parse(raw)
+    try:
+        if b"xmlns" in raw or b"xml:" in raw:
+            _refuse_namespaces(root)
+        return _Reader(limits, b"=" in raw).document(root, shape)
+    except _Refusal as refusal:
+        element = refusal.element
+        line = element.sourceline
+        raise DecodeError(
+            refusal.msg, line=line if isinstance(line, int) else None, path=_path_of(element, shape)
+        ) from None
+    except RecursionError:
+        raise DecodeError(f"nesting deeper than the limit of {limits.max_depth}") from None
+
+
+def _path_of(element: _Element, shape: Shape | None) -> str:
+    """The JSON Pointer of ``element``'s value, worked out from the tree."""
+    chain = [element, *element.iterancestors()][::-1]
+    parts: list[str | int] = []
+    for parent, child in itertools.pairwise(chain):
+        tag = child.tag
+        shape = None if shape is None else shape.member(tag) if isinstance(tag, str) else None
+        siblings = [s for s in parent if s.tag == tag]
+        parts.append(str(tag))
+        in_array = (
+            len(siblings) > 1
+            or child.get(ARRAY) == TRUE
+            or (shape is not None and shape.kind is Kind.ARRAY and child.get(JSON) != TRUE)
+        )
+        if in_array:
+            parts.append(siblings.index(child))
+            shape = None if shape is None else shape.items
+    return pointer(parts)

@@ -1,0 +1,124 @@
+"""Embedded JSON: the canonical writer and the strict reader (§6 of the spec).
+
+The standard library's ``json`` is not used for writing because the dialect
+fixes the exact text (other implementations must produce the same bytes) and
+because ``json.dumps`` cannot write integers past CPython's digit limit.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any, Final
+
+from ._dialect import int_to_str, str_to_int
+
+__all__ = ["EmbeddedJSONError", "dumps", "loads", "max_depth"]
+
+
+class EmbeddedJSONError(ValueError):
+    """Invalid embedded JSON; the caller adds the position in the document."""
+
+
+# Escaped in JSON strings: the quote, the backslash, every C0 control (JSON
+# requires it), and what XML 1.0 cannot hold (surrogates, U+FFFE, U+FFFF).
+_ESCAPE: Final = re.compile('["\\\\\x00-\x1f\ud800-\udfff\ufffe\uffff]')
+_SHORT: Final = {'"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+
+
+def _escape_char(match: re.Match[str]) -> str:
+    char = match.group()
+    return _SHORT.get(char) or f"\\u{ord(char):04x}"
+
+
+def _string(text: str) -> str:
+    return '"' + _ESCAPE.sub(_escape_char, text) + '"'
+
+
+def dumps(value: Any) -> str:
+    """Write ``value`` as compact JSON, in the canonical form of §6.
+
+    The caller has checked ``value`` (types, depth, finite floats).
+    """
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, str):
+        return _string(value)
+    if isinstance(value, int):
+        return int_to_str(int(value))
+    if isinstance(value, float):
+        return repr(float(value))
+    if isinstance(value, dict):
+        return "{" + ",".join(_string(k) + ":" + dumps(v) for k, v in value.items()) + "}"
+    return "[" + ",".join(dumps(v) for v in value) + "]"
+
+
+# Depth of a JSON text without parsing it: drop the strings, keep the brackets.
+_STRINGS: Final = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_NOT_BRACKETS: Final = re.compile(r"[^\[\]{}]+")
+
+
+def max_depth(text: str) -> int:
+    """Deepest bracket nesting of ``text`` (an upper bound for invalid JSON).
+
+    Lets the reader refuse a deep document before ``json.loads`` recurses.
+    """
+    if "[" not in text and "{" not in text:
+        return 0
+    brackets = _NOT_BRACKETS.sub("", _STRINGS.sub("", text))
+    depth = deepest = 0
+    for char in brackets:
+        if char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
+
+
+def _refuse_constant(name: str) -> Any:
+    raise EmbeddedJSONError(f"{name} is not a JSON value")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        raise EmbeddedJSONError(f"number {text[:40]} is too large for a JSON number")
+    return value
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise EmbeddedJSONError(f"duplicate key {key!r}")
+            seen.add(key)
+    return result
+
+
+_DECODER: Final = json.JSONDecoder(
+    object_pairs_hook=_unique_keys,
+    parse_float=_finite_float,
+    parse_int=str_to_int,
+    parse_constant=_refuse_constant,
+)
+_decode: Final[Callable[[str], Any]] = _DECODER.decode
+
+
+def loads(text: str) -> Any:
+    """Read embedded JSON strictly: no NaN/Infinity, no duplicate keys, finite numbers."""
+    try:
+        return _decode(text)
+    except EmbeddedJSONError:
+        raise
+    except json.JSONDecodeError as exc:
+        raise EmbeddedJSONError(f"invalid JSON: {exc.msg} at char {exc.pos}") from None
+    except (ValueError, RecursionError) as exc:
+        raise EmbeddedJSONError(f"invalid JSON: {exc}") from None
