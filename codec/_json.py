@@ -14,11 +14,23 @@ from typing import Any, Final
 
 from ._dialect import int_to_str, str_to_int
 
-__all__ = ["EmbeddedJSONError", "dumps", "loads", "max_depth"]
+__all__ = ["EmbeddedJSONError", "dumps", "error_line", "loads", "max_depth"]
 
 
 class EmbeddedJSONError(ValueError):
-    """Invalid embedded JSON; the caller adds the position in the document."""
+    """Invalid JSON; the caller adds the position in the document.
+
+    ``pos`` is the index in the JSON text where the error was found, if known.
+    """
+
+    def __init__(self, msg: str, pos: int | None = None) -> None:
+        super().__init__(msg)
+        self.pos = pos
+
+
+def error_line(text: str, error: EmbeddedJSONError) -> int | None:
+    """The 1-based line of ``text`` where ``error`` was found, if known."""
+    return None if error.pos is None else text.count("\n", 0, error.pos) + 1
 
 
 # Escaped in JSON strings: the quote, the backslash, every C0 control (JSON
@@ -36,8 +48,9 @@ def _string(text: str) -> str:
     return '"' + _ESCAPE.sub(_escape_char, text) + '"'
 
 
-def dumps(value: Any) -> str:
-    """Write ``value`` as compact JSON, in the canonical form of §6.
+def dumps(value: Any, *, indent: str | None = None) -> str:
+    """Write ``value`` as JSON: compact, in the canonical form of §6, or
+    indented by ``indent`` per level.
 
     The caller has checked ``value`` (types, depth, finite floats).
     """
@@ -53,9 +66,25 @@ def dumps(value: Any) -> str:
         return int_to_str(int(value))
     if isinstance(value, float):
         return repr(float(value))
+    if indent is None:
+        if isinstance(value, dict):
+            return "{" + ",".join(_string(k) + ":" + dumps(v) for k, v in value.items()) + "}"
+        return "[" + ",".join(dumps(v) for v in value) + "]"
+    return _indented(value, indent, "\n")
+
+
+def _indented(value: Any, indent: str, newline: str) -> str:
+    inner = newline + indent
     if isinstance(value, dict):
-        return "{" + ",".join(_string(k) + ":" + dumps(v) for k, v in value.items()) + "}"
-    return "[" + ",".join(dumps(v) for v in value) + "]"
+        if not value:
+            return "{}"
+        members = (_string(k) + ": " + _indented(v, indent, inner) for k, v in value.items())
+        return "{" + inner + ("," + inner).join(members) + newline + "}"
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        return "[" + inner + ("," + inner).join(_indented(v, indent, inner) for v in value) + newline + "]"
+    return dumps(value)
 
 
 # Depth of a JSON text without parsing it: drop the strings, keep the brackets.
@@ -119,6 +148,6 @@ def loads(text: str) -> Any:
     except EmbeddedJSONError:
         raise
     except json.JSONDecodeError as exc:
-        raise EmbeddedJSONError(f"invalid JSON: {exc.msg} at char {exc.pos}") from None
+        raise EmbeddedJSONError(f"invalid JSON: {exc.msg} at char {exc.pos}", exc.pos) from None
     except (ValueError, RecursionError) as exc:
         raise EmbeddedJSONError(f"invalid JSON: {exc}") from None
