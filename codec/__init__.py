@@ -1,13 +1,38 @@
 """altcraft-codec: the Altcraft Platform API v1.1 wire format, JSON and XML.
 
 ``encode`` turns a request or response dict into the API's XML dialect and
-``decode`` reads it back, losslessly; see docs/dialect.md for the rules.
+``decode`` reads it back, losslessly (docs/dialect.md); ``validate`` checks a
+payload against its endpoint's JSON Schema.
 """
 
-from ._decode import decode
-from ._encode import encode
+from ._api import decode, encode
 from ._errors import CodecError, DecodeError, EncodeError
 from ._limits import Limits
+from .schemas import (
+    Direction,
+    UnknownEndpointError,
+    ValidationError,
+    Violation,
+    endpoints,
+    iter_errors,
+    schema,
+    validate,
+)
 
-__all__ = ["CodecError", "DecodeError", "EncodeError", "Limits", "decode", "encode"]
+__all__ = [
+    "CodecError",
+    "DecodeError",
+    "Direction",
+    "EncodeError",
+    "Limits",
+    "UnknownEndpointError",
+    "ValidationError",
+    "Violation",
+    "decode",
+    "encode",
+    "endpoints",
+    "iter_errors",
+    "schema",
+    "validate",
+]
 __version__ = "0.1.0"

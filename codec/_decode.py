@@ -441,3 +441,11 @@ def _path_of(element: _Element, shape: Shape | None) -> str:
             parts.append(siblings.index(child))
             shape = None if shape is None else shape.items
     return pointer(parts)
+
+
+def parse(data: bytes | bytearray | memoryview | str, limits: Limits = DEFAULT_LIMITS) -> _Element:
+    """The lxml tree of a document, parsed as :func:`decode` parses it.
+
+    For locating values in the source (error lines) after a decode.
+    """
+    return _parse(_prepare(data, limits))

@@ -54,26 +54,15 @@ class Shape:
         return self.additional if found is None else found
 
     def __repr__(self) -> str:
+        # Shallow: shapes of recursive schemas are cyclic.
         parts = [self.kind.name]
         if self.properties:
-            parts.append(f"properties={dict(self.properties)!r}")
+            parts.append("properties=[" + ", ".join(self.properties) + "]")
         if self.additional is not None:
-            parts.append(f"additional={self.additional!r}")
+            parts.append(f"additional={self.additional.kind.name}")
         if self.items is not None:
-            parts.append(f"items={self.items!r}")
+            parts.append(f"items={self.items.kind.name}")
         return f"Shape({', '.join(parts)})"
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Shape):
-            return NotImplemented
-        return (
-            self.kind is other.kind
-            and dict(self.properties) == dict(other.properties)
-            and self.additional == other.additional
-            and self.items == other.items
-        )
-
-    __hash__ = None  # type: ignore[assignment]
 
 
 ANY: Final = Shape(Kind.ANY)

@@ -1,0 +1,155 @@
+"""The public entry points: the codec, guided and checked by endpoint schemas.
+
+``codec.encode`` and ``codec.decode`` are these functions. Without an
+endpoint they are the plain codec of docs/dialect.md; with one they read XML
+the way the endpoint means it (§8) and can validate the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from . import _decode, _encode, schemas
+from ._limits import DEFAULT_LIMITS, Limits
+from ._shape import Kind, Shape
+from .schemas import Direction, ValidationError, Violation
+
+__all__ = ["decode", "encode"]
+
+
+def _shape_for(endpoint: str | None, direction: Direction | None) -> Shape | None:
+    if endpoint is None:
+        if direction is not None:
+            raise TypeError("direction= needs endpoint=")
+        return None
+    if direction is None:
+        raise TypeError("endpoint= needs direction= ('request' or 'response')")
+    return schemas.shape(endpoint, direction)
+
+
+def encode(
+    obj: Mapping[str, Any],
+    /,
+    *,
+    pretty: bool = False,
+    endpoint: str | None = None,
+    direction: Direction | None = None,
+    validate: bool = False,
+    strict: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
+) -> bytes:
+    """Encode a request or response body as XML of the Altcraft dialect.
+
+    Args:
+        obj: a mapping of JSON-compatible values.
+        pretty: indent the output (not canonical; decodes to the same value).
+        endpoint: the method, e.g. ``"profiles/list"``; members its schema
+            marks as embedded JSON are written with ``json='true'``.
+        direction: ``"request"`` or ``"response"``; required with ``endpoint``.
+        validate: check ``obj`` against the endpoint's schema first.
+        strict: with ``validate``, refuse undocumented top-level members.
+        limits: the nesting depth bound.
+
+    Returns:
+        UTF-8 XML; canonical (docs/dialect.md §10) unless ``pretty``.
+
+    Raises:
+        EncodeError: a value that is not JSON-compatible, with its path.
+        ValidationError: ``validate`` is set and ``obj`` breaks the schema.
+        UnknownEndpointError: no such endpoint.
+    """
+    shape = _shape_for(endpoint, direction)
+    if validate:
+        if endpoint is None or direction is None:
+            raise TypeError("validate=True needs endpoint= and direction=")
+        schemas.validate(obj, endpoint=endpoint, direction=direction, strict=strict)
+    return _encode.encode(obj, pretty=pretty, shape=shape, limits=limits)
+
+
+def decode(
+    data: bytes | bytearray | memoryview | str,
+    /,
+    *,
+    endpoint: str | None = None,
+    direction: Direction | None = None,
+    validate: bool = False,
+    strict: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
+) -> dict[str, Any]:
+    """Decode XML of the Altcraft dialect to a dict.
+
+    Args:
+        data: the document, UTF-8 bytes or str.
+        endpoint: the method, e.g. ``"relations/get"``: its schema says which
+            members are arrays, objects, strings or embedded JSON when the
+            XML leaves the attributes out (docs/dialect.md §8).
+        direction: ``"request"`` or ``"response"``; required with ``endpoint``.
+        validate: also check the result against the endpoint's schema; each
+            violation then carries the XML line of its element.
+        strict: with ``validate``, refuse undocumented top-level members.
+        limits: bounds on size, depth and element count.
+
+    Raises:
+        DecodeError: not a valid document of the dialect (line, JSON Pointer).
+        ValidationError: ``validate`` is set and the payload breaks the schema.
+        UnknownEndpointError: no such endpoint.
+        TypeError: ``data`` is neither bytes nor str.
+    """
+    shape = _shape_for(endpoint, direction)
+    value = _decode.decode(data, shape=shape, limits=limits)
+    if validate:
+        if endpoint is None or direction is None:
+            raise TypeError("validate=True needs endpoint= and direction=")
+        try:
+            schemas.validate(value, endpoint=endpoint, direction=direction, strict=strict)
+        except ValidationError as error:
+            raise _with_lines(error, data, shape, limits) from None
+    return value
+
+
+def _with_lines(
+    error: ValidationError, data: bytes | bytearray | memoryview | str, shape: Shape | None, limits: Limits
+) -> ValidationError:
+    """``error`` with the XML line of each violation's element."""
+    root = _decode.parse(data, limits)
+    located = [_located(violation, root, shape) for violation in error.errors]
+    best = _located(error.best, root, shape)
+    return ValidationError(located, best=best, endpoint=error.endpoint, direction=error.direction)
+
+
+def _located(violation: Violation, root: Any, shape: Shape | None) -> Violation:
+    line = _line_of(root, violation.path, shape)
+    return Violation(violation.path, violation.message, violation.keyword, line)
+
+
+def _line_of(root: Any, path: str, shape: Shape | None) -> int | None:
+    """The line of the element holding the value at ``path`` (a JSON Pointer).
+
+    Follows the decoder's reading (§3, §8): a member is the run of children
+    with its name; an index picks an element of that run, or stays on a lone
+    element holding a one-item array. Inside embedded JSON, the line of the
+    ``json='true'`` element.
+    """
+    parts = [p.replace("~1", "/").replace("~0", "~") for p in path.split("/")[1:]] if path else []
+    element = root
+    index = 0
+    while index < len(parts):
+        if element.get("json") == "true" or not len(element):
+            break
+        key = parts[index]
+        run = [child for child in element if child.tag == key]
+        if not run:
+            break
+        shape = None if shape is None else shape.member(key)
+        index += 1
+        element = run[0]
+        is_array = len(run) > 1 or element.get("array") == "true" or (shape is not None and shape.kind is Kind.ARRAY)
+        if is_array and index < len(parts) and parts[index].isdigit():
+            position = int(parts[index])
+            if position < len(run):
+                element = run[position]
+            index += 1
+            shape = None if shape is None else shape.items
+    line = element.sourceline
+    return line if isinstance(line, int) else None
