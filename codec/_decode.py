@@ -128,6 +128,7 @@ def _parse(raw: bytes) -> _Element:
 # §7 Whitespace-only text between child elements is formatting.
 _WS: Final = " \t\r\n"
 _NUMBER_START: Final = frozenset("-0123456789")
+_NUMBER_CHARS: Final = "0123456789.eE+-"
 
 
 def _scalar(text: str | None) -> Any:
@@ -250,7 +251,8 @@ class _Reader:
                 if value is None:
                     result[tag] = ""
                 elif value[0] in _NUMBER_START:
-                    number = parse_number(value)
+                    # Hex IDs often start with a digit: reject them before the call.
+                    number = None if value.strip(_NUMBER_CHARS) else parse_number(value)
                     result[tag] = value if number is None else number
                 elif value == "true":
                     result[tag] = True
@@ -307,7 +309,8 @@ class _Reader:
                 if value is None:
                     result[tag] = ""
                 elif value[0] in _NUMBER_START:
-                    number = parse_number(value)
+                    # Hex IDs often start with a digit: reject them before the call.
+                    number = None if value.strip(_NUMBER_CHARS) else parse_number(value)
                     result[tag] = value if number is None else number
                 elif value == "true":
                     result[tag] = True

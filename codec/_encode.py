@@ -55,6 +55,12 @@ def _tags(key: object) -> tuple[str, str] | None:
     return tags
 
 
+# First characters of strings that may need string='true' (numbers, true, false).
+_SCALAR_START: Final = frozenset("-0123456789tf")
+_NUMBER_CHARS: Final = "0123456789.eE+-"
+_BOOLEANS: Final = frozenset({"true", "false"})
+
+
 def _escape(text: str) -> str:
     if "&" in text or "<" in text or ">" in text or "\r" in text:
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
@@ -129,21 +135,57 @@ class _Writer:
             raise _Refusal(f"nesting deeper than the limit of {self.max_depth}")
 
     def members(self, obj: Mapping[Any, Any], depth: int, shape: Shape | None, indent: str | None) -> bool:
-        """Write an object's members; False if a key cannot be an element name."""
+        """Write an object's members; False if a key cannot be an element name.
+
+        The hot loop of the encoder: plain strings, integers and booleans are
+        written inline (a method call per value would cost a third more).
+        """
         self._deeper(depth)
         out = self.out
         mark = len(out)
         inner = None if indent is None else indent + "  "
+        plain = shape is None and indent is None and not self.check_chars
         for key, value in obj.items():
-            tags = _tags(key)
+            tags = _TAGS.get(key) or _tags(key)
             if tags is None:
                 del out[mark:]
                 return False
+            kind = type(value)
+            if plain:
+                if kind is str:
+                    if (
+                        value
+                        and (value[0] not in _SCALAR_START or (value.strip(_NUMBER_CHARS) and value not in _BOOLEANS))
+                        and "&" not in value
+                        and "<" not in value
+                        and ">" not in value
+                        and "\r" not in value
+                    ):
+                        out += (tags[0], ">", value, tags[1])
+                        continue
+                elif kind is int:
+                    out += (tags[0], ">", int_to_str(value), tags[1])
+                    continue
+                elif kind is bool:
+                    out += (tags[0], ">true" if value else ">false", tags[1])
+                    continue
+                elif kind is dict and value:
+                    out += (tags[0], ">")
+                    start = len(out)
+                    try:
+                        written = self.members(value, depth + 1, None, None)
+                    except _Refusal as refusal:
+                        refusal.parts.append(key)
+                        raise
+                    if written:
+                        out.append(tags[1])
+                        continue
+                    del out[start - 2 :]
             member = None if shape is None else shape.member(key)
             try:
                 if member is not None and member.kind is Kind.JSON:
                     self.embedded(tags, "", value, depth + 1, inner)
-                elif _is_array(value):
+                elif kind is list or (kind is not str and kind is not dict and _is_array(value)):
                     self.array(tags, value, depth + 1, member, inner)
                 else:
                     self.element(tags, "", value, depth + 1, member, inner)
@@ -172,8 +214,17 @@ class _Writer:
                 refusal.parts.append(0)
                 raise
             return
+        out = self.out
+        plain = item_shape is None and indent is None
         for index, item in enumerate(items):
             try:
+                if plain and type(item) is dict and item:
+                    out += (tags[0], ">")
+                    start = len(out)
+                    if self.members(item, depth + 1, None, None):
+                        out.append(tags[1])
+                        continue
+                    del out[start - 2 :]
                 self.element(tags, "", item, depth + 1, item_shape, indent)
             except _Refusal as refusal:
                 refusal.parts.append(index)
@@ -280,16 +331,36 @@ def encode(
     if not isinstance(obj, Mapping):
         raise EncodeError(f"the document must be an object (a mapping), not {type(obj).__name__}")
     try:
-        text = _write(obj, pretty, shape, limits, check_chars=False)
-        if has_illegal_chars(text):
+        data = _utf8_if_legal(_write(obj, pretty, shape, limits, check_chars=False))
+        if data is None:
             # Rare: a string XML cannot hold. Write again, checking each string,
             # so that only the strings that need it take the JSON escape.
-            text = _write(obj, pretty, shape, limits, check_chars=True)
+            data = _write(obj, pretty, shape, limits, check_chars=True).encode("utf-8")
     except _Refusal as refusal:
         raise EncodeError(refusal.msg, path=pointer(refusal.parts[::-1])) from None
     except RecursionError:
         raise EncodeError(f"nesting deeper than the limit of {limits.max_depth}") from None
-    return text.encode("utf-8")
+    return data
+
+
+# The characters of §6 that XML cannot hold, found in the UTF-8 output in a few
+# C-speed passes (a regex over the text is several times slower): surrogates
+# fail to encode, C0 controls are deleted by translate, U+FFFE/U+FFFF searched.
+_C0_ILLEGAL: Final = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
+_NONCHARACTERS: Final = ("\ufffe".encode(), "\uffff".encode())
+
+
+def _utf8_if_legal(text: str) -> bytes | None:
+    """``text`` as UTF-8, or None if it has a character XML cannot hold."""
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    if len(data.translate(None, _C0_ILLEGAL)) != len(data):
+        return None
+    if _NONCHARACTERS[0] in data or _NONCHARACTERS[1] in data:
+        return None
+    return data
 
 
 def _write(obj: Mapping[Any, Any], pretty: bool, shape: Shape | None, limits: Limits, check_chars: bool) -> str:

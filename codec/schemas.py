@@ -295,16 +295,25 @@ def backend() -> str:
 
 
 def _check_depth(payload: Any, max_depth: int) -> None:
-    """Refuse a payload nested past the codec's limit, without recursing."""
-    stack = [(payload, 1)]
-    while stack:
-        value, depth = stack.pop()
+    """Refuse a payload nested past the codec's limit, without recursing.
+
+    Runs before either backend: the reference one would hit RecursionError and
+    the Rust one could overflow its stack on a recursive schema.
+    """
+    level = [payload]
+    depth = 1
+    while level:
         if depth > max_depth:
             raise _TooDeep(depth)
-        children = value.values() if isinstance(value, Mapping) else value
-        for child in children:
-            if isinstance(child, (Mapping, list, tuple)):
-                stack.append((child, depth + 1))
+        below = []
+        for container in level:
+            members = container.values() if isinstance(container, Mapping) else container
+            for child in members:
+                kind = type(child)
+                if kind is dict or kind is list or (kind is not str and isinstance(child, (Mapping, list, tuple))):
+                    below.append(child)
+        level = below
+        depth += 1
 
 
 class _TooDeep(Exception):
