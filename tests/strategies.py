@@ -40,11 +40,16 @@ _special_text = st.sampled_from(
         "\uffff",
     ]
 )
+_any_char = st.characters(exclude_categories=())  # every code point, surrogates included
 text = st.one_of(
-    _special_text, st.text(st.characters(codec="utf-8", exclude_categories=()), max_size=12), st.text(max_size=12)
+    _special_text,
+    st.text(_any_char, max_size=12),
+    st.text(st.characters(max_codepoint=0x7F, exclude_categories=()), max_size=12),
 )
 keys = st.one_of(
-    _special_text, st.text(st.characters(), max_size=8), st.from_regex(r"[a-z_][a-z0-9_.-]{0,6}", fullmatch=True)
+    _special_text,
+    st.text(_any_char, max_size=8),
+    st.from_regex(r"[a-z_][a-z0-9_.-]{0,6}", fullmatch=True),
 )
 
 floats = st.one_of(
@@ -67,6 +72,20 @@ def json_values(max_leaves: int = 30) -> st.SearchStrategy[Any]:
 
 
 documents = st.dictionaries(keys, json_values(), max_size=5)
+
+
+@st.composite
+def deep_documents(draw: st.DrawFn, max_depth: int = 64) -> dict[str, Any]:
+    """A document nested to a drawn depth up to ``max_depth`` (the default
+    limit), through a random mix of objects and arrays."""
+    depth = draw(st.integers(2, max_depth))
+    value: Any = draw(scalars)
+    for _ in range(depth - 1):
+        if draw(st.booleans()):
+            value = {draw(keys): value}
+        else:
+            value = [value, *draw(st.lists(scalars, max_size=1))]
+    return {draw(keys): value}
 
 
 def same(a: Any, b: Any) -> bool:

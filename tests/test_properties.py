@@ -7,7 +7,7 @@ from typing import Any
 
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import documents, same
+from strategies import deep_documents, documents, same
 
 import codec
 
@@ -15,6 +15,13 @@ import codec
 @given(documents)
 def test_decode_inverts_encode_exactly(document: dict[str, Any]) -> None:
     assert same(codec.decode(codec.encode(document)), document)
+
+
+@given(deep_documents())
+def test_deep_documents_round_trip_up_to_the_depth_limit(document: dict[str, Any]) -> None:
+    encoded = codec.encode(document)
+    assert same(codec.decode(encoded), document)
+    assert codec.encode(codec.decode(encoded)) == encoded
 
 
 @given(documents)
