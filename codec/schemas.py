@@ -108,8 +108,10 @@ class UnknownEndpointError(CodecError, LookupError):
         super().__init__(f"unknown endpoint {endpoint!r}{hint} (codec.endpoints() lists them)")
 
 
-def _sort_key(violation: Violation) -> tuple[list[str], str]:
-    return violation.path.split("/"), violation.keyword
+def _sort_key(violation: Violation) -> tuple[list[tuple[int, int, str]], str]:
+    # Array indices in numeric order: /data/2 before /data/10.
+    parts = [(0, int(p), "") if p.isdigit() else (1, 0, p) for p in violation.path.split("/")[1:]]
+    return parts, violation.keyword
 
 
 # --- the registry -----------------------------------------------------------
@@ -141,7 +143,14 @@ def _refuse_retrieval(uri: str) -> referencing.Resource[Any]:
 
 @cache
 def _registry() -> referencing.Registry[Any]:
-    resources_ = [(uri, DRAFT202012.create_resource(doc)) for uri, doc in _documents().items()]
+    # Every resource is draft 2020-12 by construction. The documents' own
+    # "$schema" is left out: at each $ref into a document naming one,
+    # jsonschema's evolve() would swap the stock Draft202012Validator in for
+    # _Reference and drop its "pattern" and "array" rules.
+    resources_ = [
+        (uri, DRAFT202012.create_resource({k: v for k, v in doc.items() if k != "$schema"}))
+        for uri, doc in _documents().items()
+    ]
     registry: referencing.Registry[Any] = referencing.Registry(retrieve=_refuse_retrieval)  # type: ignore[call-arg]
     return registry.with_resources(resources_).crawl()
 
@@ -192,7 +201,7 @@ def schema(endpoint: str, direction: Direction) -> dict[str, Any]:
 
 _EMAIL: Final = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")
 _DATE_TIME: Final = re.compile(
-    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:[Zz]|[+-][0-9]{2}:[0-9]{2})"
+    r"[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]+)?(?:[Zz]|[+-]([01][0-9]|2[0-3]):[0-5][0-9])"
 )
 _DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -251,10 +260,54 @@ def _root_schema(schema_id: str, strict: bool) -> dict[str, Any]:
 
 
 @cache
+def _ecma_regex(pattern: str) -> re.Pattern[str]:
+    """``pattern`` compiled with ECMA-262's ``$`` (JSON Schema's dialect, and
+    jsonschema-rs's): the end of the input only. Python's ``$`` also matches
+    before a final newline, so ``"1\\n"`` would pass ``^[0-9]+$``."""
+    out = []
+    in_class = False
+    index = 0
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            out.append(pattern[index : index + 2])
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "$":
+            char = r"\Z"
+        out.append(char)
+        index += 1
+    return re.compile("".join(out))
+
+
+def _pattern(
+    validator: Any, pattern: str, instance: Any, schema: Mapping[str, Any]
+) -> Iterator[jsonschema.ValidationError]:
+    if validator.is_type(instance, "string") and _ecma_regex(pattern).search(instance) is None:
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+# The reference, aligned with jsonschema-rs (and the encoder) where Python's
+# defaults differ: a tuple is an array, and "$" in a pattern ends the input.
+_Reference: Final = jsonschema.validators.extend(  # type: ignore[no-untyped-call]
+    jsonschema.Draft202012Validator,
+    validators={"pattern": _pattern},
+    type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine(
+        "array", lambda _, instance: isinstance(instance, (list, tuple))
+    ),
+)
+
+
+@cache
 def _reference_validator(schema_id: str, strict: bool) -> jsonschema.protocols.Validator:
-    return jsonschema.Draft202012Validator(
+    validator: jsonschema.protocols.Validator = _Reference(
         _root_schema(schema_id, strict), registry=_registry(), format_checker=_format_checker()
     )
+    return validator
 
 
 def _fast_module() -> Any:
@@ -268,7 +321,12 @@ def _fast_module() -> Any:
 @cache
 def _fast_registry() -> Any:
     module = _fast_module()
-    return module.Registry(list(_documents().items()))
+    # jsonschema-rs fetches unknown http(s) $refs by default: refuse, as _registry does.
+    return module.Registry(list(_documents().items()), retriever=_refuse_fetch)
+
+
+def _refuse_fetch(uri: str) -> Any:
+    raise ValueError(f"{uri} is outside the schema registry; nothing is fetched")
 
 
 @cache
@@ -280,6 +338,7 @@ def _fast_validator(schema_id: str, strict: bool) -> Any:
         validate_formats=True,
         formats=_FORMATS,
         ignore_unknown_formats=True,
+        retriever=_refuse_fetch,
     )
 
 
@@ -307,6 +366,8 @@ def _check_depth(payload: Any, max_depth: int) -> None:
             raise _TooDeep(depth)
         below = []
         for container in level:
+            if not isinstance(container, (Mapping, list, tuple)):
+                continue  # a scalar payload (it fails the schema's "type")
             members = container.values() if isinstance(container, Mapping) else container
             for child in members:
                 kind = type(child)
@@ -390,8 +451,11 @@ def validate(
     if chosen == "jsonschema-rs":
         if _fast_module() is None:
             raise ValueError("the jsonschema-rs backend is not installed (pip install 'altcraft-codec[fast]')")
-        if _fast_validator(schema_id, strict).is_valid(payload):
-            return
+        try:
+            if _fast_validator(schema_id, strict).is_valid(payload):
+                return
+        except ValueError:
+            pass  # a value jsonschema-rs cannot convert (a set, bytes...): the reference decides
     elif chosen != "jsonschema":
         raise ValueError(f"unknown backend {backend!r}")
     violations, best = _violations(payload, schema_id, strict)
