@@ -6,6 +6,7 @@ payload against its endpoint's JSON Schema.
 """
 
 from ._api import decode, encode
+from ._api_errors import ApiError, ApiErrorCode, raise_for_error
 from ._errors import CodecError, DecodeError, EncodeError
 from ._limits import Limits
 from .schemas import (
@@ -20,6 +21,8 @@ from .schemas import (
 )
 
 __all__ = [
+    "ApiError",
+    "ApiErrorCode",
     "CodecError",
     "DecodeError",
     "Direction",
@@ -32,6 +35,7 @@ __all__ = [
     "encode",
     "endpoints",
     "iter_errors",
+    "raise_for_error",
     "schema",
     "validate",
 ]

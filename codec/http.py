@@ -1,0 +1,651 @@
+"""Altcraft API requests and responses over HTTP, read and written without I/O.
+
+The functions here take what a server already has (method, path, headers,
+body bytes) and return plain values, in the style of ``h11``: no sockets, no
+framework, standard library only. :mod:`codec.gateway` builds ASGI and WSGI
+middleware on them.
+
+Reading a request the way the API does ("API interaction" page):
+
+- **Method**: the path ``/api/v1.1/<method>`` names it; ``endpoint_from_path``.
+  A path under the prefix that is not plainly ``/api/v1.1/name/name`` (dot
+  segments, doubled slashes, percent-escapes, other characters) is refused
+  (400), because routers disagree on how to normalise such paths and a
+  gateway must judge the request its upstream will route. Names are matched
+  without regard to case.
+- **Body**: ``application/json``, ``application/xml`` or ``text/xml``;
+  anything else, a missing ``Content-Type`` on a non-empty body, or a
+  ``Content-Encoding`` other than ``identity`` is the API's error 415. An
+  empty body is the empty request ``{}``. The ``charset`` parameter is
+  honoured (default UTF-8). The XML dialect is UTF-8 only (docs/dialect.md
+  §9), so an XML body sent in another charset is decoded with that charset to
+  text first, and an encoding its XML declaration names must then agree with
+  the charset (the declaration is dropped before the text is read). Charsets
+  are those of the web (UTF-8/16/32, US-ASCII, ISO-8859-*, Windows-125*,
+  KOI8-R/U, IBM866, GB2312/GBK/GB18030, Big5, Shift_JIS, EUC-JP, EUC-KR);
+  others, UTF-7 among them, are 415.
+- **Token**: the body's ``token``, else ``Authorization: Bearer <token>``,
+  else the ``token`` query parameter (which the docs discourage).
+- **Response format**: ``negotiate_format``: the body's ``format``, else the
+  ``format`` query parameter, else the ``Accept`` header (``application/json``,
+  ``application/xml`` or ``text/xml``, by q-value), else the format the body
+  came in, else JSON.
+
+Numbers longer than 4,300 digits (CPython's own guard) are refused with 400,
+in JSON and as digit runs in XML: reading them exactly takes time quadratic in
+their length.
+"""
+
+from __future__ import annotations
+
+import codecs
+import email.message
+import json
+import posixpath
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Final, Literal, TypeAlias
+from urllib.parse import parse_qsl
+
+from . import _json, schemas
+from ._api import _with_lines, decode, encode
+from ._api_errors import ApiError, ApiErrorCode
+from ._encode import _checked_json, _Refusal
+from ._errors import DecodeError, EncodeError, pointer
+from ._limits import DEFAULT_LIMITS, Limits
+from .schemas import ValidationError, Violation
+
+__all__ = [
+    "API_PREFIX",
+    "JSON_CONTENT_TYPE",
+    "MAX_INT_DIGITS",
+    "XML_CONTENT_TYPE",
+    "ApiRequest",
+    "Format",
+    "Headers",
+    "HttpError",
+    "Query",
+    "endpoint_from_path",
+    "error_body",
+    "negotiate_format",
+    "parse_content_type",
+    "parse_request",
+    "render_response",
+]
+
+Format: TypeAlias = Literal["json", "xml"]
+"""A body format: ``"json"`` or ``"xml"``."""
+
+Headers: TypeAlias = Mapping[str, str] | Iterable[tuple[str | bytes, str | bytes]]
+"""Request headers: a mapping, or ``(name, value)`` pairs as ASGI gives them (bytes or str)."""
+
+Query: TypeAlias = str | bytes | Mapping[str, str]
+"""The query string (raw, without ``?``) or its parameters."""
+
+API_PREFIX: Final = "/api/v1.1/"
+JSON_CONTENT_TYPE: Final = "application/json; charset=utf-8"
+XML_CONTENT_TYPE: Final = "application/xml; charset=utf-8"
+MAX_INT_DIGITS: Final = 4300
+
+_MEDIA_FORMATS: Final[dict[str, Format]] = {
+    "application/json": "json",
+    "application/xml": "xml",
+    "text/xml": "xml",
+}
+_SUPPORTED: Final = "application/json, application/xml or text/xml"
+_CHARSET_LABELS: Final = (
+    *("utf-8", "utf-16", "utf-16le", "utf-16be", "utf-32", "utf-32le", "utf-32be", "us-ascii"),
+    *(f"iso-8859-{n}" for n in range(1, 17) if n != 12),
+    *(f"windows-{n}" for n in range(1250, 1259)),
+    *("koi8-r", "koi8-u", "ibm866", "gb2312", "gbk", "gb18030", "big5", "shift_jis", "euc-jp", "euc-kr"),
+)
+_CHARSETS: Final = frozenset(codecs.lookup(label).name for label in _CHARSET_LABELS)
+_MAX_QUERY_FIELDS: Final = 256
+_MAX_LISTED: Final = 20  # violations listed in error_text
+_MAX_MESSAGE: Final = 200  # characters of one violation in error_text
+
+
+class HttpError(ApiError):
+    """A request the API would refuse, with the code it would refuse it with.
+
+    Attributes:
+        code: the API's code (400, 415, 450, 501...), see :class:`ApiErrorCode`.
+        text: the ``error_text`` to send, e.g. ``"Request validation error:
+            /rel_id: 'x' is not of type 'integer'"``.
+        status: the HTTP status naming the same failure (400, 404, 413, 415,
+            422), for servers that answer errors with HTTP statuses; the API
+            itself answers HTTP 200.
+        response_format: the format the caller asked for, as far as the
+            request could be read: answer in it (:meth:`render`).
+        violations: for 450, every way the body breaks the endpoint schema.
+    """
+
+    def __init__(
+        self,
+        code: int,
+        text: str,
+        *,
+        status: int,
+        response_format: Format = "json",
+        violations: Sequence[Violation] = (),
+    ) -> None:
+        super().__init__(code, text)
+        self.status = status
+        self.response_format: Format = response_format
+        self.violations = tuple(violations)
+
+    def body(self) -> dict[str, Any]:
+        """The Altcraft-style error body: ``{"error": code, "error_text": text}``."""
+        return error_body(self.code, self.text)
+
+    def render(self, fmt: Format | None = None) -> tuple[str, bytes]:
+        """``(content_type, body)`` of the error body, in ``fmt`` or :attr:`response_format`."""
+        return render_response(self.body(), fmt or self.response_format)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_http_error, (int(self.code), self.text, self.status, self.response_format, self.violations))
+
+
+def _rebuild_http_error(
+    code: int, text: str, status: int, response_format: Format, violations: tuple[Violation, ...]
+) -> HttpError:
+    return HttpError(code, text, status=status, response_format=response_format, violations=violations)
+
+
+def _error(code: ApiErrorCode, detail: str, *, status: int) -> HttpError:
+    return HttpError(code, f"{code.meaning}: {detail}", status=status)
+
+
+def _clip(text: str, limit: int = _MAX_MESSAGE) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class ApiRequest:
+    """An API request, read.
+
+    Attributes:
+        method: the HTTP method, upper case (the API takes POST; the others
+            are read the same way, so that none escapes checking).
+        endpoint: the API method, e.g. ``"relations/edit"`` (lower case).
+        known: whether the endpoint has a schema (``codec.endpoints()``).
+        payload: the body as a dict (``{}`` for an empty body).
+        token: the API token from the body, the ``Authorization: Bearer``
+            header or the query, in that order; ``None`` when there is none.
+        request_format: the format the body came in (``"json"`` when empty).
+        response_format: the format to answer in (:func:`negotiate_format`).
+    """
+
+    method: str
+    endpoint: str
+    known: bool
+    payload: dict[str, Any]
+    token: str | None
+    request_format: Format
+    response_format: Format
+
+
+# --- small parsers ------------------------------------------------------------
+
+
+def _text(value: str | bytes) -> str:
+    return value.decode("latin-1") if isinstance(value, bytes) else value
+
+
+def _fields(headers: Headers) -> dict[str, list[str]]:
+    """Header values by lower-case name, in order."""
+    pairs: Iterable[tuple[str | bytes, str | bytes]] = headers.items() if isinstance(headers, Mapping) else headers
+    fields: dict[str, list[str]] = {}
+    for name, value in pairs:
+        fields.setdefault(_text(name).lower(), []).append(_text(value))
+    return fields
+
+
+def _single(fields: Mapping[str, list[str]], name: str) -> str | None:
+    values = fields.get(name)
+    if not values:
+        return None
+    if len(values) > 1:
+        raise _error(ApiErrorCode.INCORRECT_REQUEST, f"the {name} header is repeated", status=400)
+    return values[0]
+
+
+def _params(query: Query | None, *, strict: bool) -> dict[str, str]:
+    """The ``token`` and ``format`` query parameters (the only ones the API reads)."""
+    if query is None:
+        return {}
+    if isinstance(query, Mapping):
+        return {key: str(query[key]) for key in ("token", "format") if key in query}
+    try:
+        pairs = parse_qsl(_text(query), keep_blank_values=True, max_num_fields=_MAX_QUERY_FIELDS)
+    except ValueError:
+        if strict:
+            raise _error(ApiErrorCode.INCORRECT_REQUEST, "too many query parameters", status=400) from None
+        return {}
+    params: dict[str, str] = {}
+    for key, value in pairs:
+        if key in ("token", "format"):
+            if key in params and strict:
+                raise _error(ApiErrorCode.INCORRECT_REQUEST, f"the query repeats {key!r}", status=400)
+            params.setdefault(key, value)
+    return params
+
+
+def parse_content_type(value: str) -> tuple[str, str | None]:
+    """``(media_type, charset)`` of a ``Content-Type`` value, both lower case.
+
+    >>> parse_content_type('text/xml; charset="Windows-1251"')
+    ('text/xml', 'windows-1251')
+    """
+    media = value.split(";", 1)[0].strip().lower()
+    message = email.message.Message()
+    message["content-type"] = value
+    charset = message.get_content_charset()
+    return media, charset
+
+
+def _accepted(accept: str) -> Format | None:
+    """The format an ``Accept`` header prefers, if it names JSON or XML."""
+    best: Format | None = None
+    best_q = 0.0
+    for item in accept.split(",")[:64]:
+        media, _, params = item.partition(";")
+        fmt = _MEDIA_FORMATS.get(media.strip().lower())
+        if fmt is None:
+            continue
+        q = 1.0
+        for param in params.split(";"):
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value.strip())
+                except ValueError:
+                    q = 0.0
+        if 0.0 < q <= 1.0 and q > best_q:
+            best, best_q = fmt, q
+    return best
+
+
+def _format_name(value: object) -> Format | None:
+    if isinstance(value, str):
+        lowered = value.strip().lower()
+        if lowered == "json":
+            return "json"
+        if lowered == "xml":
+            return "xml"
+    return None
+
+
+def negotiate_format(
+    headers: Headers,
+    *,
+    query: Query | None = None,
+    payload: Mapping[str, Any] | None = None,
+) -> Format:
+    """The format to answer a request in.
+
+    In order: the body's ``format`` member, the ``format`` query parameter,
+    the ``Accept`` header (JSON or XML media types, by q-value; ``*/*`` says
+    nothing), the request's own ``Content-Type``, and JSON. Never raises:
+    malformed parts are skipped.
+    """
+    return _negotiate(_fields(headers), _params(query, strict=False), payload)
+
+
+def _negotiate(fields: Mapping[str, list[str]], params: Mapping[str, str], payload: Mapping[str, Any] | None) -> Format:
+    if payload is not None:
+        fmt = _format_name(payload.get("format"))
+        if fmt is not None:
+            return fmt
+    fmt = _format_name(params.get("format"))
+    if fmt is not None:
+        return fmt
+    for value in fields.get("accept", ()):
+        fmt = _accepted(value)
+        if fmt is not None:
+            return fmt
+    for value in fields.get("content-type", ())[:1]:
+        fmt = _MEDIA_FORMATS.get(parse_content_type(value)[0])
+        if fmt is not None:
+            return fmt
+    return "json"
+
+
+# --- the method ---------------------------------------------------------------
+
+_CANONICAL: Final = re.compile(r"/(?i:api)/(?i:v)1\.1(?:/[A-Za-z0-9_-]+)*/?")
+
+
+def _is_api(path: str) -> bool:
+    lowered = path.lower()
+    return lowered == API_PREFIX[:-1] or lowered.startswith(API_PREFIX)
+
+
+@cache
+def _known() -> frozenset[str]:
+    return frozenset(schemas.endpoints())
+
+
+def endpoint_from_path(path: str, *, raw_path: str | None = None) -> str | None:
+    """The API method a request path names, or ``None`` for a path outside the API.
+
+    Args:
+        path: the request path, percent-decoded (ASGI ``path``, WSGI
+            ``SCRIPT_NAME + PATH_INFO``), without the query.
+        raw_path: the path as sent, when the server gives it (ASGI
+            ``raw_path``); it must say the same as ``path``.
+
+    Returns:
+        The method in lower case, e.g. ``"relations/edit"`` for
+        ``/api/v1.1/relations/edit/``, whether or not it has a schema.
+
+    Raises:
+        HttpError: 400 for a path under ``/api/v1.1/`` (or one a lenient
+            router would normalise to it) that is not canonical; 501 (HTTP
+            404) for ``/api/v1.1/`` naming no method.
+    """
+    paths = [path] if raw_path is None else [path, raw_path]
+    if not any(_is_api(p) or _is_api(posixpath.normpath("/" + p.lstrip("/"))) for p in paths):
+        return None
+    for candidate in paths:
+        if _CANONICAL.fullmatch(candidate) is None:
+            shown = _clip(repr(candidate), 120)
+            raise _error(
+                ApiErrorCode.INCORRECT_REQUEST,
+                f"the path {shown} is not a plain /api/v1.1/<method> path",
+                status=400,
+            )
+    name = path[len(API_PREFIX) :].rstrip("/").lower() if len(path) > len(API_PREFIX) else ""
+    if not name:
+        raise _error(ApiErrorCode.NO_SUCH_METHOD, "the path names no method", status=404)
+    return name
+
+
+# --- the body -----------------------------------------------------------------
+
+
+def _body_format(fields: Mapping[str, list[str]], body: bytes) -> tuple[Format, str]:
+    """The body's format and charset (a Python codec name), from the headers."""
+    coding = _single(fields, "content-encoding")
+    if coding is not None and coding.strip().lower() not in ("", "identity"):
+        raise _error(
+            ApiErrorCode.UNSUPPORTED_CONTENT_TYPE,
+            f"Content-Encoding {_clip(coding.strip(), 40)!r} (send the body uncompressed)",
+            status=415,
+        )
+    value = _single(fields, "content-type")
+    if value is None or not value.strip():
+        if not body:
+            return "json", "utf-8"
+        raise _error(ApiErrorCode.UNSUPPORTED_CONTENT_TYPE, f"no Content-Type (send {_SUPPORTED})", status=415)
+    media, charset = parse_content_type(value)
+    fmt = _MEDIA_FORMATS.get(media)
+    if fmt is None:
+        raise _error(ApiErrorCode.UNSUPPORTED_CONTENT_TYPE, f"{_clip(media, 80)!r} (send {_SUPPORTED})", status=415)
+    return fmt, _codec_name(charset)
+
+
+def _codec_name(charset: str | None) -> str:
+    if charset is None:
+        return "utf-8"
+    try:
+        name = codecs.lookup(charset).name
+    except LookupError:
+        name = ""
+    if name not in _CHARSETS:
+        raise _error(ApiErrorCode.UNSUPPORTED_CONTENT_TYPE, f"charset {_clip(charset, 40)!r}", status=415)
+    return name
+
+
+def _bounded_int(text: str) -> int:
+    if len(text) > MAX_INT_DIGITS + 1 and len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise _json.EmbeddedJSONError(f"a number of {len(text)} digits (at most {MAX_INT_DIGITS})")
+    return int(text)
+
+
+_DECODER: Final = json.JSONDecoder(
+    object_pairs_hook=_json._unique_keys,
+    parse_float=_json._finite_float,
+    parse_int=_bounded_int,
+    parse_constant=_json._refuse_constant,
+)
+
+
+def _malformed(detail: str) -> HttpError:
+    return _error(ApiErrorCode.INCORRECT_REQUEST, detail, status=400)
+
+
+def _unicode(body: bytes, charset: str) -> str:
+    try:
+        return body.decode(charset)
+    except UnicodeDecodeError as exc:
+        raise _malformed(f"the body is not valid {charset} (byte {exc.start})") from None
+
+
+def _read_json(body: bytes, charset: str, limits: Limits) -> dict[str, Any]:
+    text = _unicode(body, charset).removeprefix("\ufeff")
+    if _json.max_depth(text) > limits.max_depth:
+        raise _malformed(f"malformed JSON: nested deeper than the limit of {limits.max_depth}")
+    try:
+        value = _DECODER.decode(text)
+    except json.JSONDecodeError as exc:
+        raise _malformed(f"malformed JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+    except _json.EmbeddedJSONError as exc:
+        raise _malformed(f"malformed JSON: {exc}") from None
+    except (ValueError, RecursionError) as exc:
+        raise _malformed(f"malformed JSON: {_clip(str(exc))}") from None
+    if not isinstance(value, dict):
+        raise _malformed(f"the body must be a JSON object, not {type(value).__name__}")
+    return value
+
+
+_DECLARED_ENCODING: Final = re.compile(r"""\s+encoding\s*=\s*["']([^"']*)["']""")
+_LONG_DIGITS_TEXT: Final = re.compile(rf"(?<![0-9])[0-9]{{{MAX_INT_DIGITS + 1}}}")
+_LONG_DIGITS_BYTES: Final = re.compile(_LONG_DIGITS_TEXT.pattern.encode("ascii"))
+
+
+def _undeclared(text: str, charset: str) -> str:
+    """``text`` without the encoding of its XML declaration, which must be ``charset``."""
+    if not text.startswith("<?xml"):
+        return text
+    end = text.find("?>")
+    match = _DECLARED_ENCODING.search(text, 0, end if end >= 0 else len(text))
+    if match is None:
+        return text
+    declared = match.group(1)
+    try:
+        same = codecs.lookup(declared).name == charset
+    except LookupError:
+        same = False
+    if not same:
+        raise _malformed(f"the XML declares encoding {_clip(declared, 40)!r} but the Content-Type says {charset}")
+    return text[: match.start()] + text[match.end() :]
+
+
+def _read_xml(body: bytes, charset: str, endpoint: str | None, limits: Limits) -> tuple[dict[str, Any], bytes | str]:
+    """The payload, and the document as the decoder read it (for error lines)."""
+    data: bytes | str
+    if charset == "utf-8":
+        data = body
+        too_long = _LONG_DIGITS_BYTES.search(body) is not None
+    else:
+        data = _undeclared(_unicode(body, charset).removeprefix("\ufeff"), charset)
+        too_long = _LONG_DIGITS_TEXT.search(data) is not None
+    if too_long:
+        raise _malformed(f"malformed XML: a run of more than {MAX_INT_DIGITS} digits")
+    try:
+        if endpoint is None:
+            payload = decode(data, limits=limits)
+        else:
+            payload = decode(data, endpoint=endpoint, direction="request", limits=limits)
+    except DecodeError as exc:
+        raise _malformed(f"malformed XML: {_clip(str(exc))}") from None
+    return payload, data
+
+
+def _violations_text(violations: Sequence[Violation]) -> str:
+    listed = [_clip(str(violation)) for violation in violations[:_MAX_LISTED]]
+    more = len(violations) - len(listed)
+    text = "; ".join(listed) + (f"; and {more} more" if more > 0 else "")
+    return f"{ApiErrorCode.VALIDATION_ERROR.meaning}: {text}"
+
+
+def _bearer(fields: Mapping[str, list[str]]) -> str | None:
+    for value in fields.get("authorization", ())[:1]:
+        scheme, _, token = value.strip().partition(" ")
+        if scheme.lower() == "bearer" and token.strip():
+            return token.strip()
+    return None
+
+
+def parse_request(
+    method: str,
+    path: str,
+    headers: Headers,
+    body: bytes,
+    *,
+    query: Query | None = None,
+    raw_path: str | None = None,
+    validate: bool = False,
+    strict: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
+) -> ApiRequest:
+    """Read an API request the way the API does.
+
+    Args:
+        method: the HTTP method.
+        path: the request path, percent-decoded, without the query.
+        headers: the request headers (a mapping or ``(name, value)`` pairs).
+        body: the whole body.
+        query: the query string, or its parameters (``token``, ``format``).
+        raw_path: the path as sent, when known (see :func:`endpoint_from_path`).
+        validate: check the payload against the endpoint's request schema
+            (endpoints without one are not checked).
+        strict: with ``validate``, refuse top-level members the schema does
+            not document.
+        limits: the codec's bounds on size and depth.
+
+    Returns:
+        The request: endpoint, payload, token, request and response format.
+
+    Raises:
+        HttpError: with the API's code: 400 for a malformed body, path or
+            query (HTTP 400, or 413 for a body over ``limits.max_bytes``), 415
+            for an unsupported Content-Type, Content-Encoding or charset, 450
+            for a payload that breaks the schema (HTTP 422), 501 for a path
+            naming no method (HTTP 404) or outside ``/api/v1.1/``. Its
+            ``response_format`` is the caller's.
+    """
+    fields = _fields(headers)
+    fmt = _negotiate(fields, _params(query, strict=False), None)
+    try:
+        params = _params(query, strict=True)
+        endpoint = endpoint_from_path(path, raw_path=raw_path)
+        if endpoint is None:
+            raise _error(ApiErrorCode.NO_SUCH_METHOD, f"{_clip(repr(path), 120)} is not under {API_PREFIX}", status=404)
+        request_format, charset = _body_format(fields, body)
+        if len(body) > limits.max_bytes:
+            raise _error(
+                ApiErrorCode.INCORRECT_REQUEST, f"the body is over the limit of {limits.max_bytes} bytes", status=413
+            )
+        known = endpoint in _known()
+        document: bytes | str = b""
+        if not body:
+            payload = {}
+        elif request_format == "json":
+            payload = _read_json(body, charset, limits)
+        else:
+            payload, document = _read_xml(body, charset, endpoint if known else None, limits)
+        fmt = _format_name(payload.get("format")) or fmt
+        if validate and known:
+            _check(payload, endpoint, strict, document or None, limits)
+    except HttpError as error:
+        error.response_format = fmt
+        raise
+    body_token = payload.get("token")
+    token = body_token if isinstance(body_token, str) and body_token else _bearer(fields) or params.get("token") or None
+    return ApiRequest(
+        method=method.upper(),
+        endpoint=endpoint,
+        known=known,
+        payload=payload,
+        token=token,
+        request_format=request_format,
+        response_format=fmt,
+    )
+
+
+def _check(payload: dict[str, Any], endpoint: str, strict: bool, document: bytes | str | None, limits: Limits) -> None:
+    try:
+        schemas.validate(payload, endpoint=endpoint, direction="request", strict=strict)
+    except ValidationError as error:
+        located = error
+        if document is not None:
+            located = _with_lines(error, document, schemas.shape(endpoint, "request"), limits)
+        raise HttpError(
+            ApiErrorCode.VALIDATION_ERROR,
+            _violations_text(located.errors),
+            status=422,
+            violations=located.errors,
+        ) from error
+
+
+# --- responses ----------------------------------------------------------------
+
+
+def error_body(code: int, text: str | None = None) -> dict[str, Any]:
+    """An Altcraft-style error body: ``{"error": code, "error_text": text}``.
+
+    ``text`` defaults to the code's documented meaning.
+    """
+    if text is None:
+        try:
+            text = ApiErrorCode(code).meaning
+        except ValueError:
+            text = ""
+    return {"error": int(code), "error_text": text}
+
+
+def render_response(
+    payload: Mapping[str, Any],
+    fmt: Format,
+    *,
+    endpoint: str | None = None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> tuple[str, bytes]:
+    """Write a response body in ``fmt``.
+
+    Args:
+        payload: the response, e.g. ``{"error": 0, "error_text": "..."}``.
+        fmt: ``"json"`` or ``"xml"``.
+        endpoint: for XML, the method whose response schema marks members
+            to write as embedded JSON (ignored when it has no schema).
+        limits: the nesting depth bound.
+
+    Returns:
+        ``(content_type, body)``: ``application/json; charset=utf-8`` with
+        compact UTF-8 JSON, or ``application/xml; charset=utf-8`` with
+        canonical XML of the dialect.
+
+    Raises:
+        EncodeError: a value that is not JSON-compatible.
+        ValueError: ``fmt`` is neither ``"json"`` nor ``"xml"``.
+    """
+    if fmt == "json":
+        if not isinstance(payload, Mapping):
+            raise EncodeError(f"the document must be an object (a mapping), not {type(payload).__name__}")
+        try:
+            checked = _checked_json(payload, 1, limits.max_depth)
+        except _Refusal as refusal:
+            raise EncodeError(refusal.msg, path=pointer(refusal.parts[::-1])) from None
+        except RecursionError:
+            raise EncodeError(f"nesting deeper than the limit of {limits.max_depth}") from None
+        return JSON_CONTENT_TYPE, _json.dumps(checked).encode("utf-8")
+    if fmt == "xml":
+        name = None if endpoint is None else schemas._normalize(endpoint).lower()
+        if name is not None and name in _known():
+            return XML_CONTENT_TYPE, encode(payload, endpoint=name, direction="response", limits=limits)
+        return XML_CONTENT_TYPE, encode(payload, limits=limits)
+    raise ValueError(f"fmt must be 'json' or 'xml', not {fmt!r}")
