@@ -82,16 +82,16 @@ def _check_prolog(raw: bytes) -> None:
         while pos < len(raw) and raw[pos] in _XML_SPACE:
             pos += 1
         if raw.startswith(b"<?", pos):
-            end = raw.find(b"?>", pos)
+            end, close = raw.find(b"?>", pos + 2), 2
         elif raw.startswith(b"<!--", pos):
-            end = raw.find(b"-->", pos)
+            end, close = raw.find(b"-->", pos + 4), 3
         elif raw.startswith(b"<!", pos):
             raise DecodeError("a DOCTYPE is refused (no DTDs, no entities)", line=_line_at(raw, pos))
         else:
             return
         if end < 0:
             return  # unterminated: lxml reports it
-        pos = end + 2
+        pos = end + close
 
 
 def _prepare(data: bytes | bytearray | memoryview | str, limits: Limits) -> bytes:
@@ -415,6 +415,13 @@ def decode(
     try:
         if b"xmlns" in raw or b"xml:" in raw:
             _refuse_namespaces(root)
+        if raw.count(b"<") > limits.max_elements:
+            # Possibly over the element limit: count before the walk, which
+            # would decode almost all of a document just over it.
+            extra = next(itertools.islice(root.iter(), limits.max_elements, None), None)
+            parent = None if extra is None else extra.getparent()
+            if parent is not None:
+                raise _Refusal("more elements than the limit (Limits.max_elements)", parent)
         return _Reader(limits, b"=" in raw).document(root, shape)
     except _Refusal as refusal:
         element = refusal.element
