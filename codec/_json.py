@@ -88,7 +88,9 @@ def _indented(value: Any, indent: str, newline: str) -> str:
 
 
 # Depth of a JSON text without parsing it: drop the strings, keep the brackets.
-_STRINGS: Final = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+# An unterminated string runs to the end, so that no quote is scanned twice
+# (linear time on hostile input such as many escaped quotes).
+_STRINGS: Final = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"?', re.DOTALL)
 _NOT_BRACKETS: Final = re.compile(r"[^\[\]{}]+")
 
 
