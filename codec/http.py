@@ -14,9 +14,9 @@ Reading a request the way the API does ("API interaction" page):
   gateway must judge the request its upstream will route. Names are matched
   without regard to case.
 - **Body**: ``application/json``, ``application/xml`` or ``text/xml``;
-  anything else, a missing ``Content-Type`` on a non-empty body, or a
-  ``Content-Encoding`` other than ``identity`` is the API's error 415. An
-  empty body is the empty request ``{}``. The ``charset`` parameter is
+  anything else, a missing ``Content-Type``, or a ``Content-Encoding`` other
+  than ``identity`` is the API's error 415. An empty body is the empty
+  request ``{}``, whatever its ``Content-Type``. The ``charset`` parameter is
   honoured (default UTF-8). The XML dialect is UTF-8 only (docs/dialect.md
   §9), so an XML body sent in another charset is decoded with that charset to
   text first, and an encoding its XML declaration names must then agree with
@@ -376,9 +376,12 @@ def _body_format(fields: Mapping[str, list[str]], body: bytes) -> tuple[Format, 
             status=415,
         )
     value = _single(fields, "content-type")
+    if not body:
+        # Empty is empty in any format. (WSGI servers report a missing
+        # Content-Type as text/plain, so it cannot be judged here.)
+        media = "" if value is None else parse_content_type(value)[0]
+        return _MEDIA_FORMATS.get(media, "json"), "utf-8"
     if value is None or not value.strip():
-        if not body:
-            return "json", "utf-8"
         raise _error(ApiErrorCode.UNSUPPORTED_CONTENT_TYPE, f"no Content-Type (send {_SUPPORTED})", status=415)
     media, charset = parse_content_type(value)
     fmt = _MEDIA_FORMATS.get(media)
