@@ -15,7 +15,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, BinaryIO
 
-from . import _json
+from . import _json, conformance
 from ._decode import decode
 from ._encode import encode
 from ._errors import CodecError, DecodeError, EncodeError
@@ -83,13 +83,15 @@ def _parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(command, help=summary, description=summary)
         sub.add_argument("file", nargs="?", metavar="FILE", help="input file (default: standard input)")
         sub.add_argument("--pretty", action="store_true", help="indent the output")
+    summary = "run the test vectors against an implementation (see vectors/README.md)"
+    conformance.add_arguments(commands.add_parser("conformance", help=summary, description=summary))
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit status."""
     args = _parser().parse_args(argv)
-    handlers = {"encode": _encode_command, "decode": _decode_command}
+    handlers = {"encode": _encode_command, "decode": _decode_command, "conformance": conformance.command}
     try:
         output = handlers[args.command](args, sys.stdin.buffer)
     except (_InputError, CodecError) as exc:
