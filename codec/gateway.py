@@ -51,22 +51,24 @@ from __future__ import annotations
 import asyncio
 import functools
 import io
-from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any, Final, Literal, TypeAlias
 
+from ._limits import DEFAULT_LIMITS
 from .http import (
     JSON_CONTENT_TYPE,
     Headers,
     HttpError,
     _fields,
     _known,
+    _negotiate,
+    _params,
+    _read,
     _single,
     endpoint_from_path,
-    negotiate_format,
     parse_content_type,
-    parse_request,
     render_response,
 )
 
@@ -111,8 +113,14 @@ class _Forward:
     content_type: str | None = None
 
 
-_PASS: Final = "pass"  # pass on untouched, without reading the body
-_READ: Final = "read"  # read the body, then check it
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """A request to read and check: what is known before its body."""
+
+    method: str
+    endpoint: str
+    fields: dict[str, list[str]]
+    query: str | bytes
 
 
 class _Gate:
@@ -145,51 +153,60 @@ class _Gate:
         status = error.status if self.error_status == "http" or oversized else 200
         return _Answer(status, content_type, body, close=oversized)
 
-    def start(self, path: str, raw_path: str | None, headers: Headers, query: str | bytes) -> _Answer | str:
-        """What to do before the body is read: ``_PASS``, ``_READ`` or an answer."""
+    def refuse(self, fields: Mapping[str, list[str]], query: str | bytes, code: int, text: str, status: int) -> _Answer:
+        fmt = _negotiate(fields, _params(query, strict=False), None)
+        return self.answer(HttpError(code, text, status=status, response_format=fmt))
+
+    def start(
+        self, method: str, path: str, raw_path: str | None, headers: Headers, query: str | bytes
+    ) -> _Plan | _Answer | None:
+        """Before the body: a plan to read it, an answer, or ``None`` to pass the request on untouched."""
+        fields = _fields(headers)
         try:
             endpoint = endpoint_from_path(path, raw_path=raw_path)
         except HttpError as error:
-            error.response_format = negotiate_format(headers, query=query)
-            return self.answer(error)
+            return self.refuse(fields, query, error.code, error.text, error.status)
         if endpoint is None:
-            return _PASS
+            return None
         if endpoint not in _known():
             if self.unknown == "refuse":
-                refusal = HttpError(
-                    501,
-                    f"The method does not exist: {endpoint} (no schema; the gateway refuses unknown methods)",
-                    status=404,
-                    response_format=negotiate_format(headers, query=query),
-                )
-                return self.answer(refusal)
-            if not (self.convert and _is_xml(headers)):
-                return _PASS
-        return _READ
+                text = f"The method does not exist: {endpoint} (no schema; the gateway refuses unknown methods)"
+                return self.refuse(fields, query, 501, text, 404)
+            if not (self.convert and _is_xml(fields)):
+                return None
+        plan = _Plan(method, endpoint, fields, query)
+        try:
+            length = _single(fields, "content-length")
+        except HttpError:
+            return self.refuse(fields, query, 400, "Incorrect request: the Content-Length header is repeated", 400)
+        if length is not None:
+            length = length.strip()
+            if not length.isdigit() or not length.isascii():
+                return self.bad_length(plan, f"Content-Length {length[:40]!r} is not a number")
+            if int(length) > self.max_body_bytes:
+                return self.too_large(plan, int(length))
+        return plan
 
-    def too_large(self, headers: Headers, query: str | bytes, size: int | None = None) -> _Answer:
+    def too_large(self, plan: _Plan, size: int | None = None) -> _Answer:
         shown = f"{size} bytes" if size is not None else "the body"
-        error = HttpError(
-            400,
-            f"Incorrect request: {shown} is over the gateway's limit of {self.max_body_bytes} bytes",
-            status=413,
-            response_format=negotiate_format(headers, query=query),
-        )
-        return self.answer(error)
+        text = f"Incorrect request: {shown} is over the gateway's limit of {self.max_body_bytes} bytes"
+        return self.refuse(plan.fields, plan.query, 400, text, 413)
 
-    def bad_length(self, headers: Headers, query: str | bytes, detail: str) -> _Answer:
-        error = HttpError(
-            400, f"Incorrect request: {detail}", status=400, response_format=negotiate_format(headers, query=query)
-        )
-        return self.answer(error)
+    def bad_length(self, plan: _Plan, detail: str) -> _Answer:
+        return self.refuse(plan.fields, plan.query, 400, f"Incorrect request: {detail}", 400)
 
-    def finish(
-        self, method: str, path: str, raw_path: str | None, headers: Headers, query: str | bytes, body: bytes
-    ) -> _Answer | _Forward:
+    def finish(self, plan: _Plan, body: bytes) -> _Answer | _Forward:
         """Check a request whose body has been read."""
         try:
-            request = parse_request(
-                method, path, headers, body, query=query, raw_path=raw_path, validate=True, strict=self.strict
+            request = _read(
+                plan.method,
+                plan.endpoint,
+                plan.fields,
+                plan.query,
+                body,
+                validate=True,
+                strict=self.strict,
+                limits=DEFAULT_LIMITS,
             )
         except HttpError as error:
             return self.answer(error)
@@ -199,26 +216,12 @@ class _Gate:
         return _Forward(body)
 
 
-def _is_xml(headers: Headers) -> bool:
+def _is_xml(fields: Mapping[str, list[str]]) -> bool:
     try:
-        value = _single(_fields(headers), "content-type")
+        value = _single(fields, "content-type")
     except HttpError:
         return True  # repeated: read it, and refuse it
     return value is not None and parse_content_type(value)[0] in ("application/xml", "text/xml")
-
-
-def _content_length(headers: Headers) -> tuple[int | None, str | None]:
-    """The declared Content-Length, or an error detail."""
-    try:
-        value = _single(_fields(headers), "content-length")
-    except HttpError:
-        return None, "the Content-Length header is repeated"
-    if value is None:
-        return None, None
-    value = value.strip()
-    if not value.isdigit() or not value.isascii():
-        return None, f"Content-Length {value[:40]!r} is not a number"
-    return int(value), None
 
 
 # --- ASGI ---------------------------------------------------------------------
@@ -266,28 +269,20 @@ class AltcraftValidationMiddleware:
         raw = scope.get("raw_path")
         raw_path = raw.decode("latin-1").partition("?")[0] if isinstance(raw, bytes) else None
         headers: list[tuple[bytes, bytes]] = list(scope.get("headers", ()))
-        query: bytes = scope.get("query_string", b"")
-        step = gate.start(path, raw_path, headers, query)
-        if step == _PASS:
+        plan = gate.start(scope.get("method", "POST"), path, raw_path, headers, scope.get("query_string", b""))
+        if plan is None:
             await self.app(scope, receive, send)
             return
-        if isinstance(step, _Answer):
-            await _send_answer(send, step)
-            return
-        declared, problem = _content_length(headers)
-        if problem is not None:
-            await _send_answer(send, gate.bad_length(headers, query, problem))
-            return
-        if declared is not None and declared > gate.max_body_bytes:
-            await _send_answer(send, gate.too_large(headers, query, declared))
+        if isinstance(plan, _Answer):
+            await _send_answer(send, plan)
             return
         body = await _read_body(receive, gate.max_body_bytes)
         if body is None:
             return  # the client went away
         if isinstance(body, _Overflow):
-            await _send_answer(send, gate.too_large(headers, query))
+            await _send_answer(send, gate.too_large(plan))
             return
-        check = functools.partial(gate.finish, scope.get("method", "POST"), path, raw_path, headers, query, body)
+        check = functools.partial(gate.finish, plan, body)
         result = await _run(check) if len(body) > _INLINE_BYTES else check()
         if isinstance(result, _Answer):
             await _send_answer(send, result)
@@ -401,17 +396,16 @@ class AltcraftValidationWSGIMiddleware:
         path = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
         raw_uri = environ.get("RAW_URI") or environ.get("REQUEST_URI")
         raw_path = raw_uri.partition("?")[0] if isinstance(raw_uri, str) and raw_uri.startswith("/") else None
-        headers = _environ_headers(environ)
-        query: str = environ.get("QUERY_STRING", "")
-        step = gate.start(path, raw_path, headers, query)
-        if step == _PASS:
+        method = environ.get("REQUEST_METHOD", "POST")
+        plan = gate.start(method, path, raw_path, _environ_headers(environ), environ.get("QUERY_STRING", ""))
+        if plan is None:
             return self.app(environ, start_response)
-        if isinstance(step, _Answer):
-            return _wsgi_answer(start_response, step)
-        body_or_answer = self._read(environ, headers, query)
-        if isinstance(body_or_answer, _Answer):
-            return _wsgi_answer(start_response, body_or_answer)
-        result = gate.finish(environ.get("REQUEST_METHOD", "POST"), path, raw_path, headers, query, body_or_answer)
+        if isinstance(plan, _Answer):
+            return _wsgi_answer(start_response, plan)
+        body = self._read(environ, plan)
+        if isinstance(body, _Answer):
+            return _wsgi_answer(start_response, body)
+        result = gate.finish(plan, body)
         if isinstance(result, _Answer):
             return _wsgi_answer(start_response, result)
         environ = dict(environ)
@@ -422,24 +416,21 @@ class AltcraftValidationWSGIMiddleware:
             environ.pop("HTTP_TRANSFER_ENCODING", None)
         return self.app(environ, start_response)
 
-    def _read(self, environ: dict[str, Any], headers: Headers, query: str) -> bytes | _Answer:
+    def _read(self, environ: dict[str, Any], plan: _Plan) -> bytes | _Answer:
+        """The body: CONTENT_LENGTH bytes (checked by the plan), or to the end if terminated."""
         gate = self._gate
         stream = environ["wsgi.input"]
         length_text = str(environ.get("CONTENT_LENGTH") or "").strip()
         if length_text:
-            if not length_text.isdigit() or not length_text.isascii():
-                return gate.bad_length(headers, query, f"Content-Length {length_text[:40]!r} is not a number")
             length = int(length_text)
-            if length > gate.max_body_bytes:
-                return gate.too_large(headers, query, length)
             body = _read_exactly(stream, length)
             if len(body) < length:
-                return gate.bad_length(headers, query, f"the body ended after {len(body)} of {length} bytes")
+                return gate.bad_length(plan, f"the body ended after {len(body)} of {length} bytes")
             return body
         if environ.get("wsgi.input_terminated"):
             body = _read_exactly(stream, gate.max_body_bytes + 1)
             if len(body) > gate.max_body_bytes:
-                return gate.too_large(headers, query)
+                return gate.too_large(plan)
             return body
         return b""
 

@@ -32,8 +32,8 @@ Reading a request the way the API does ("API interaction" page):
   came in, else JSON.
 
 Numbers longer than 4,300 digits (CPython's own guard) are refused with 400,
-in JSON and as digit runs in XML: reading them exactly takes time quadratic in
-their length.
+in JSON and as digit runs in XML: no API request needs them, and reading them
+exactly costs time that grows faster than their length.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ import posixpath
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any, Final, Literal, TypeAlias
 from urllib.parse import parse_qsl
 
@@ -233,6 +233,7 @@ def _params(query: Query | None, *, strict: bool) -> dict[str, str]:
     return params
 
 
+@lru_cache(maxsize=256)  # a server sees few distinct values
 def parse_content_type(value: str) -> tuple[str, str | None]:
     """``(media_type, charset)`` of a ``Content-Type`` value, both lower case.
 
@@ -346,17 +347,15 @@ def endpoint_from_path(path: str, *, raw_path: str | None = None) -> str | None:
             router would normalise to it) that is not canonical; 501 (HTTP
             404) for ``/api/v1.1/`` naming no method.
     """
-    paths = [path] if raw_path is None else [path, raw_path]
-    if not any(_is_api(p) or _is_api(posixpath.normpath("/" + p.lstrip("/"))) for p in paths):
-        return None
-    for candidate in paths:
-        if _CANONICAL.fullmatch(candidate) is None:
-            shown = _clip(repr(candidate), 120)
-            raise _error(
-                ApiErrorCode.INCORRECT_REQUEST,
-                f"the path {shown} is not a plain /api/v1.1/<method> path",
-                status=400,
-            )
+    paths = (path,) if raw_path is None or raw_path == path else (path, raw_path)
+    plain = all(_CANONICAL.fullmatch(candidate) is not None for candidate in paths)
+    if not plain:
+        if not any(_is_api(p) or _is_api(posixpath.normpath("/" + p.lstrip("/"))) for p in paths):
+            return None
+        shown = _clip(" or ".join(repr(candidate) for candidate in paths), 160)
+        raise _error(
+            ApiErrorCode.INCORRECT_REQUEST, f"the path {shown} is not a plain /api/v1.1/<method> path", status=400
+        )
     name = path[len(API_PREFIX) :].rstrip("/").lower() if len(path) > len(API_PREFIX) else ""
     if not name:
         raise _error(ApiErrorCode.NO_SUCH_METHOD, "the path names no method", status=404)
@@ -542,12 +541,31 @@ def parse_request(
             ``response_format`` is the caller's.
     """
     fields = _fields(headers)
-    fmt = _negotiate(fields, _params(query, strict=False), None)
     try:
-        params = _params(query, strict=True)
         endpoint = endpoint_from_path(path, raw_path=raw_path)
         if endpoint is None:
             raise _error(ApiErrorCode.NO_SUCH_METHOD, f"{_clip(repr(path), 120)} is not under {API_PREFIX}", status=404)
+    except HttpError as error:
+        error.response_format = _negotiate(fields, _params(query, strict=False), None)
+        raise
+    return _read(method, endpoint, fields, query, body, validate=validate, strict=strict, limits=limits)
+
+
+def _read(
+    method: str,
+    endpoint: str,
+    fields: Mapping[str, list[str]],
+    query: Query | None,
+    body: bytes,
+    *,
+    validate: bool,
+    strict: bool,
+    limits: Limits,
+) -> ApiRequest:
+    """:func:`parse_request` once the method is known (the gateway starts here)."""
+    payload: dict[str, Any] | None = None
+    try:
+        params = _params(query, strict=True)
         request_format, charset = _body_format(fields, body)
         if len(body) > limits.max_bytes:
             raise _error(
@@ -561,11 +579,11 @@ def parse_request(
             payload = _read_json(body, charset, limits)
         else:
             payload, document = _read_xml(body, charset, endpoint if known else None, limits)
-        fmt = _format_name(payload.get("format")) or fmt
         if validate and known:
             _check(payload, endpoint, strict, document or None, limits)
     except HttpError as error:
-        error.response_format = fmt
+        # The caller's format is worked out only for an error: most requests have none.
+        error.response_format = _negotiate(fields, _params(query, strict=False), payload)
         raise
     body_token = payload.get("token")
     token = body_token if isinstance(body_token, str) and body_token else _bearer(fields) or params.get("token") or None
@@ -576,7 +594,7 @@ def parse_request(
         payload=payload,
         token=token,
         request_format=request_format,
-        response_format=fmt,
+        response_format=_negotiate(fields, params, payload),
     )
 
 

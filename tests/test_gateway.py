@@ -11,12 +11,16 @@ from __future__ import annotations
 import asyncio
 import http.client
 import json
+import re
 import socket
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
@@ -183,8 +187,8 @@ def serve(loopback_only: None) -> Iterator[Callable[..., int]]:
         return started[key].port
 
     yield serve
-    for server in started.values():
-        server.close()
+    with ThreadPoolExecutor() as pool:  # in parallel: each takes a moment
+        list(pool.map(lambda server: server.close(), started.values()))
 
 
 @pytest.fixture(params=["asgi", "wsgi"])
@@ -591,3 +595,35 @@ def test_concurrent_requests_large_and_small(serve: Callable[..., int]) -> None:
 
     with ThreadPoolExecutor(max_workers=6) as pool:
         list(pool.map(one, range(24)))
+
+
+# --- the example -----------------------------------------------------------------------
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "gateway.py"
+
+
+def test_the_example_runs(loopback_only: None) -> None:
+    help_text = subprocess.run(
+        [sys.executable, str(EXAMPLE), "--help"], capture_output=True, text=True, timeout=60, check=True
+    ).stdout
+    assert "--bench" in help_text
+    server = subprocess.Popen(
+        [sys.executable, str(EXAMPLE), "--port", "0", "--strict"], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert server.stdout is not None
+        line = server.stdout.readline()  # "gateway (ASGI) on http://127.0.0.1:PORT/api/v1.1/ {...}"
+        match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+        assert match, line
+        port = int(match.group(1))
+        reply = send(port, EDIT, VALID_JSON, JSON)
+        assert reply.status == 200
+        assert json.loads(reply.body)["upstream_saw"] == {
+            "method": "relations/edit",
+            "content_type": "application/json",
+            "bytes": len(VALID_JSON),
+        }
+        assert_refused(send(port, EDIT, INVALID_XML, XML), 200, 450, "xml")
+    finally:
+        server.terminate()
+        server.wait(TIMEOUT)

@@ -1,0 +1,346 @@
+"""A validating gateway in front of a (fake) Altcraft API, and its benchmark.
+
+Serve the demo: a stand-in for Altcraft that answers every method with
+"Successful operation", wrapped in codec.gateway's middleware, on 127.0.0.1::
+
+    pip install -e '.[gateway]'
+    python examples/gateway.py                      # ASGI (uvicorn) on 127.0.0.1:8080
+    python examples/gateway.py --wsgi --strict      # WSGI (wsgiref) instead, strict schemas
+
+    curl -s 127.0.0.1:8080/api/v1.1/relations/edit -H 'Content-Type: application/json' \\
+         -d '{"rel_id": 2, "profile_a": {"profile_id": "a"}, "profile_b": {"profile_id": "b"}, "weights": {}}'
+    curl -s 127.0.0.1:8080/api/v1.1/relations/edit -H 'Content-Type: text/xml' \\
+         -d '<xml><rel_id>two</rel_id></xml>'
+
+Measure requests per second through the middleware against the same app
+without it, for a valid relations/edit request in JSON and in XML, on
+loopback, in one run::
+
+    python examples/gateway.py --bench
+
+Each server is a uvicorn process of its own (one worker) on an ephemeral port
+of 127.0.0.1; the client, in this process, keeps ``--connections`` HTTP/1.1
+connections busy for ``--seconds`` per measurement, ``--rounds`` times
+interleaved, and reports the median. Nothing but 127.0.0.1 is contacted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from codec.gateway import AltcraftValidationMiddleware, AltcraftValidationWSGIMiddleware
+
+HOST = "127.0.0.1"
+EDIT = "/api/v1.1/relations/edit"
+
+# The request example of relations/edit, in both formats.
+EDIT_JSON = json.dumps(
+    {
+        "token": "bfc505684d774e52b188fa1f003cd5ed",
+        "rel_id": 2,
+        "profile_a": {"profile_id": "669e6968ebf4ac52b623a997"},
+        "profile_b": {"profile_id": "6751b8f1c5e3db9bcb75befa"},
+        "weights": {"user_like": 2, "donate": 343, "is_online": True},
+    }
+).encode()
+EDIT_XML = (
+    b"<xml><token>bfc505684d774e52b188fa1f003cd5ed</token><rel_id>2</rel_id>"
+    b"<profile_a><profile_id>669e6968ebf4ac52b623a997</profile_id></profile_a>"
+    b"<profile_b><profile_id>6751b8f1c5e3db9bcb75befa</profile_id></profile_b>"
+    b"<weights><user_like>2</user_like><donate>343</donate><is_online>true</is_online></weights></xml>"
+)
+
+
+# --- the stand-in for Altcraft ---------------------------------------------------------
+
+
+def _fake_answer(path: str, content_type: str, body: bytes) -> bytes:
+    """What the fake API answers: success, and what reached it."""
+    method = path.removeprefix("/api/v1.1/").strip("/")
+    seen = {"method": method, "content_type": content_type, "bytes": len(body)}
+    return json.dumps({"error": 0, "error_text": "Successful operation", "upstream_saw": seen}).encode()
+
+
+async def fake_altcraft(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """An ASGI stand-in for an Altcraft installation (it does not parse bodies)."""
+    if scope["type"] != "http":
+        return  # the servers here run with lifespan="off"
+    body = b""
+    while True:
+        message = await receive()
+        body += message.get("body", b"")
+        if not message.get("more_body"):
+            break
+    content_type = dict(scope["headers"]).get(b"content-type", b"").decode("latin-1")
+    answer = _fake_answer(scope["path"], content_type, body)
+    headers = [(b"content-type", b"application/json; charset=utf-8"), (b"content-length", str(len(answer)).encode())]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": answer})
+
+
+def fake_altcraft_wsgi(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+    """The same stand-in, for WSGI."""
+    length = int(environ.get("CONTENT_LENGTH") or 0)
+    body = environ["wsgi.input"].read(length) if length else b""
+    answer = _fake_answer(environ.get("PATH_INFO", ""), environ.get("CONTENT_TYPE", ""), body)
+    start_response(
+        "200 OK", [("Content-Type", "application/json; charset=utf-8"), ("Content-Length", str(len(answer)))]
+    )
+    return [answer]
+
+
+def _options(args: argparse.Namespace) -> dict[str, Any]:
+    return {
+        "strict": args.strict,
+        "convert_xml_to_json": args.convert_xml_to_json,
+        "unknown_endpoints": "refuse" if args.refuse_unknown else "pass",
+        "max_body_bytes": args.max_body_bytes,
+        "error_status": "http" if args.http_statuses else "api",
+    }
+
+
+def _uvicorn_server(app: Any) -> Any:
+    try:
+        import uvicorn  # noqa: PLC0415 - optional: pip install 'altcraft-codec[gateway]'
+    except ImportError:
+        sys.exit("uvicorn is not installed: pip install 'altcraft-codec[gateway]' (or use --wsgi)")
+    config = uvicorn.Config(app, lifespan="off", log_level="warning", access_log=False)
+    return uvicorn.Server(config)
+
+
+def serve(args: argparse.Namespace) -> None:
+    options = _options(args)
+    if args.wsgi:
+        from wsgiref.simple_server import make_server  # noqa: PLC0415
+
+        with make_server(HOST, args.port, AltcraftValidationWSGIMiddleware(fake_altcraft_wsgi, **options)) as server:
+            print(f"gateway (WSGI) on http://{HOST}:{server.server_port}/api/v1.1/ {options}", flush=True)
+            server.serve_forever()
+        return
+    app = AltcraftValidationMiddleware(fake_altcraft, **options)
+    server = _uvicorn_server(app)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((HOST, args.port))
+    sock.listen(1024)  # connections wait in the backlog until uvicorn serves them
+    print(f"gateway (ASGI) on http://{HOST}:{sock.getsockname()[1]}/api/v1.1/ {options}", flush=True)
+    server.run(sockets=[sock])
+
+
+def _serve_fd(fd: int, which: str) -> None:
+    """Bench child: serve ``which`` on the listening socket ``fd`` until SIGTERM."""
+    sock = socket.socket(fileno=fd)
+    app: Any = fake_altcraft
+    if which == "gateway":
+        app = AltcraftValidationMiddleware(fake_altcraft)
+    elif which == "gateway-convert":
+        app = AltcraftValidationMiddleware(fake_altcraft, convert_xml_to_json=True)
+    _uvicorn_server(app).run(sockets=[sock])
+
+
+# --- the benchmark -------------------------------------------------------------------
+
+
+class _Connection:
+    """A minimal keep-alive HTTP/1.1 client for one fixed request (cheap per call)."""
+
+    def __init__(self, port: int, request: bytes) -> None:
+        self.sock = socket.create_connection((HOST, port), timeout=10)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.request = request
+        self.buffer = b""
+
+    def call(self) -> tuple[bytes, bytes]:
+        """Send the request; return the status line and the body."""
+        self.sock.sendall(self.request)
+        while b"\r\n\r\n" not in self.buffer:
+            self._more()
+        head, _, self.buffer = self.buffer.partition(b"\r\n\r\n")
+        status = head.split(b"\r\n", 1)[0]
+        length = 0
+        for line in head.split(b"\r\n")[1:]:
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        while len(self.buffer) < length:
+            self._more()
+        body, self.buffer = self.buffer[:length], self.buffer[length:]
+        return status, body
+
+    def _more(self) -> None:
+        data = self.sock.recv(65536)
+        if not data:
+            raise ConnectionError("the server closed the connection")
+        self.buffer += data
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def _request(content_type: str, body: bytes) -> bytes:
+    head = (
+        f"POST {EDIT} HTTP/1.1\r\nHost: {HOST}\r\nContent-Type: {content_type}\r\n"
+        f"Authorization: Bearer bfc505684d774e52b188fa1f003cd5ed\r\nContent-Length: {len(body)}\r\n\r\n"
+    )
+    return head.encode("ascii") + body
+
+
+def _check(status: bytes, body: bytes) -> None:
+    if not status.startswith(b"HTTP/1.1 200") or b'"error":0' not in body.replace(b" ", b""):
+        raise RuntimeError(f"unexpected answer: {status!r} {body[:200]!r}")
+
+
+def _measure(port: int, request: bytes, connections: int, seconds: float) -> float:
+    """Requests per second with ``connections`` busy connections, after a warm-up."""
+    clients = [_Connection(port, request) for _ in range(connections)]
+    for client in clients:
+        _check(*client.call())
+    counts = [0] * connections
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    def work(index: int) -> None:
+        client = clients[index]
+        try:
+            while not stop.is_set():
+                _check(*client.call())
+                counts[index] += 1
+        except BaseException as error:  # reported below
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(i,), daemon=True) for i in range(connections)]
+    for thread in threads:
+        thread.start()
+    time.sleep(min(0.5, seconds / 2))  # warm-up, not counted
+    before, began = sum(counts), time.perf_counter()
+    time.sleep(seconds)
+    after, elapsed = sum(counts), time.perf_counter() - began
+    stop.set()
+    for thread in threads:
+        thread.join(30)
+    for client in clients:
+        client.close()
+    if errors:
+        raise errors[0]
+    return (after - before) / elapsed
+
+
+class _Child:
+    """A server process on an ephemeral port of 127.0.0.1."""
+
+    def __init__(self, which: str) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.bind((HOST, 0))
+        self.sock.listen(1024)
+        self.port = self.sock.getsockname()[1]
+        fd = self.sock.fileno()
+        command = [sys.executable, os.path.abspath(__file__), "--serve-fd", str(fd), "--serve-app", which]
+        self.process = subprocess.Popen(command, pass_fds=[fd])
+
+    def close(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait(10)
+        self.sock.close()
+
+
+def bench(args: argparse.Namespace) -> list[tuple[str, str, float]]:
+    cases: list[tuple[str, str, str, bytes]] = [
+        ("JSON", "bare", "application/json", EDIT_JSON),
+        ("JSON", "gateway", "application/json", EDIT_JSON),
+        ("XML", "bare", "text/xml", EDIT_XML),
+        ("XML", "gateway", "text/xml", EDIT_XML),
+        ("XML", "gateway-convert", "text/xml", EDIT_XML),
+    ]
+    children = {which: _Child(which) for which in ("bare", "gateway", "gateway-convert")}
+    try:
+        for _fmt, which, content_type, body in cases:  # every server up, every validator built
+            _measure(children[which].port, _request(content_type, body), 1, 0.05)
+        results: dict[tuple[str, str], list[float]] = {}
+        for _ in range(args.rounds):
+            for fmt, which, content_type, body in cases:
+                rate = _measure(children[which].port, _request(content_type, body), args.connections, args.seconds)
+                results.setdefault((fmt, which), []).append(rate)
+    finally:
+        for child in children.values():
+            child.close()
+    return [(fmt, which, statistics.median(rates)) for (fmt, which), rates in results.items()]
+
+
+def print_table(rows: Sequence[tuple[str, str, float]], args: argparse.Namespace) -> None:
+    labels = {
+        "bare": "app without the middleware",
+        "gateway": "through the middleware",
+        "gateway-convert": "through the middleware, converted to JSON",
+    }
+    bare = {fmt: rate for fmt, which, rate in rows if which == "bare"}
+    print(
+        f"relations/edit, valid request; uvicorn {_uvicorn_version()} (1 worker, h11) on {HOST}; "
+        f"{args.connections} keep-alive connections; median of {args.rounds} x {args.seconds:g} s; "
+        f"Python {sys.version.split()[0]}"
+    )
+    print(f"{'body':<5} {'server':<42} {'req/s':>8} {'vs bare':>8} {'added per request':>18}")
+    for fmt, which, rate in rows:
+        ratio = rate / bare[fmt]
+        added = (1 / rate - 1 / bare[fmt]) * 1e6
+        extra = "" if which == "bare" else f"{added:>15.0f} µs"
+        print(f"{fmt:<5} {labels[which]:<42} {rate:>8.0f} {ratio:>7.0%} {extra:>18}")
+
+
+def _uvicorn_version() -> str:
+    try:
+        import uvicorn  # noqa: PLC0415
+    except ImportError:
+        return "?"
+    return str(uvicorn.__version__)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description="Serve a demo Altcraft gateway on 127.0.0.1, or benchmark the middleware (--bench).",
+    )
+    parser.add_argument("--port", type=int, default=8080, help="port on 127.0.0.1 to serve on (default 8080)")
+    parser.add_argument("--wsgi", action="store_true", help="serve the WSGI middleware with wsgiref instead of ASGI")
+    parser.add_argument("--strict", action="store_true", help="refuse members the schemas do not document")
+    parser.add_argument("--convert-xml-to-json", action="store_true", help="pass XML bodies on as JSON")
+    parser.add_argument("--refuse-unknown", action="store_true", help="refuse methods without a schema (501)")
+    parser.add_argument("--http-statuses", action="store_true", help="answer errors with 4xx, not HTTP 200")
+    parser.add_argument("--max-body-bytes", type=int, default=16 * 1024 * 1024, help="largest body (HTTP 413 above)")
+    parser.add_argument("--bench", action="store_true", help="measure requests/second with and without the middleware")
+    parser.add_argument("--seconds", type=float, default=2.0, help="bench: seconds per measurement (default 2)")
+    parser.add_argument("--rounds", type=int, default=3, help="bench: interleaved rounds, median reported (default 3)")
+    parser.add_argument("--connections", type=int, default=4, help="bench: concurrent connections (default 4)")
+    parser.add_argument("--serve-fd", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--serve-app", default="bare", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.serve_fd is not None:
+        _serve_fd(args.serve_fd, args.serve_app)
+        return 0
+    if args.bench:
+        if args.seconds <= 0 or args.seconds > 60 or not 1 <= args.rounds <= 20 or not 1 <= args.connections <= 64:
+            parser.error("--seconds must be in (0, 60], --rounds in 1..20, --connections in 1..64")
+        print_table(bench(args), args)
+        return 0
+    serve(args)
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        sys.exit(130)
