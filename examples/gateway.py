@@ -21,7 +21,9 @@ loopback, in one run::
 Each server is a uvicorn process of its own (one worker) on an ephemeral port
 of 127.0.0.1; the client, in this process, keeps ``--connections`` HTTP/1.1
 connections busy for ``--seconds`` per measurement, ``--rounds`` times
-interleaved, and reports the median. Nothing but 127.0.0.1 is contacted.
+interleaved, and reports the median rate and the median ratio to the bare app
+within a round (so that slow drifts of a shared machine cancel out). Nothing
+but 127.0.0.1 is contacted.
 """
 
 from __future__ import annotations
@@ -258,7 +260,8 @@ class _Child:
         self.sock.close()
 
 
-def bench(args: argparse.Namespace) -> list[tuple[str, str, float]]:
+def bench(args: argparse.Namespace) -> list[tuple[str, str, list[float]]]:
+    """Requests/second of every case, one figure per round."""
     cases: list[tuple[str, str, str, bytes]] = [
         ("JSON", "bare", "application/json", EDIT_JSON),
         ("JSON", "gateway", "application/json", EDIT_JSON),
@@ -278,27 +281,77 @@ def bench(args: argparse.Namespace) -> list[tuple[str, str, float]]:
     finally:
         for child in children.values():
             child.close()
-    return [(fmt, which, statistics.median(rates)) for (fmt, which), rates in results.items()]
+    return [(fmt, which, rates) for (fmt, which), rates in results.items()]
 
 
-def print_table(rows: Sequence[tuple[str, str, float]], args: argparse.Namespace) -> None:
+def in_process(seconds: float) -> list[tuple[str, str, float]]:
+    """Microseconds of CPU per request for the ASGI app called directly, no HTTP:
+    the middleware's own cost, steadier than loopback figures on a busy machine."""
+    import asyncio  # noqa: PLC0415
+
+    apps: dict[str, Any] = {
+        "bare": fake_altcraft,
+        "gateway": AltcraftValidationMiddleware(fake_altcraft),
+        "gateway-convert": AltcraftValidationMiddleware(fake_altcraft, convert_xml_to_json=True),
+    }
+    cases = [
+        ("JSON", "bare", b"application/json", EDIT_JSON),
+        ("JSON", "gateway", b"application/json", EDIT_JSON),
+        ("XML", "bare", b"text/xml", EDIT_XML),
+        ("XML", "gateway", b"text/xml", EDIT_XML),
+        ("XML", "gateway-convert", b"text/xml", EDIT_XML),
+    ]
+
+    async def call(app: Any, content_type: bytes, body: bytes) -> None:
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": body, "more_body": False}
+
+        async def send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.body" and b'"error": 0' not in message["body"]:
+                raise RuntimeError(f"unexpected answer: {message['body'][:200]!r}")
+
+        headers = [(b"host", HOST.encode()), (b"content-type", content_type), (b"content-length", b"%d" % len(body))]
+        scope = {"type": "http", "method": "POST", "path": EDIT, "raw_path": EDIT.encode(), "query_string": b""}
+        await app({**scope, "headers": headers}, receive, send)
+
+    async def run() -> list[tuple[str, str, float]]:
+        rows = []
+        for _fmt, which, content_type, body in cases:  # warm-up: schemas loaded, validators built
+            for _ in range(50):
+                await call(apps[which], content_type, body)
+        for fmt, which, content_type, body in cases:
+            count, began = 0, time.perf_counter()
+            while time.perf_counter() - began < seconds / 4 or count < 100:
+                await call(apps[which], content_type, body)
+                count += 1
+            rows.append((fmt, which, (time.perf_counter() - began) / count * 1e6))
+        return rows
+
+    return asyncio.run(run())
+
+
+def print_table(rows: Sequence[tuple[str, str, list[float]]], args: argparse.Namespace) -> None:
+    """The median rate of each case, and its median ratio to the bare app in the same rounds
+    (adjacent in time, so slow drifts of a shared machine cancel out)."""
     labels = {
         "bare": "app without the middleware",
         "gateway": "through the middleware",
         "gateway-convert": "through the middleware, converted to JSON",
     }
-    bare = {fmt: rate for fmt, which, rate in rows if which == "bare"}
+    rates_of = {(fmt, which): rates for fmt, which, rates in rows}
     print(
         f"relations/edit, valid request; uvicorn {_uvicorn_version()} (1 worker, h11) on {HOST}; "
-        f"{args.connections} keep-alive connections; median of {args.rounds} x {args.seconds:g} s; "
-        f"Python {sys.version.split()[0]}"
+        f"{args.connections} keep-alive connections; {args.rounds} interleaved rounds of {args.seconds:g} s; "
+        f"Python {sys.version.split()[0]}; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
     )
-    print(f"{'body':<5} {'server':<42} {'req/s':>8} {'vs bare':>8} {'added per request':>18}")
-    for fmt, which, rate in rows:
-        ratio = rate / bare[fmt]
-        added = (1 / rate - 1 / bare[fmt]) * 1e6
-        extra = "" if which == "bare" else f"{added:>15.0f} µs"
-        print(f"{fmt:<5} {labels[which]:<42} {rate:>8.0f} {ratio:>7.0%} {extra:>18}")
+    print(f"{'body':<5} {'server':<42} {'req/s':>7} {'(min-max)':>13} {'vs bare':>8} {'added/request':>14}")
+    for fmt, which, rates in rows:
+        bare = rates_of[fmt, "bare"]
+        rate = statistics.median(rates)
+        ratio = statistics.median(r / b for r, b in zip(rates, bare, strict=True))
+        spread = f"({min(rates):.0f}-{max(rates):.0f})"
+        added = "" if which == "bare" else f"{(1 / ratio - 1) / statistics.median(bare) * 1e6:.0f} µs"
+        print(f"{fmt:<5} {labels[which]:<42} {rate:>7.0f} {spread:>13} {ratio:>8.0%} {added:>14}")
 
 
 def _uvicorn_version() -> str:
@@ -321,8 +374,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--http-statuses", action="store_true", help="answer errors with 4xx, not HTTP 200")
     parser.add_argument("--max-body-bytes", type=int, default=16 * 1024 * 1024, help="largest body (HTTP 413 above)")
     parser.add_argument("--bench", action="store_true", help="measure requests/second with and without the middleware")
-    parser.add_argument("--seconds", type=float, default=2.0, help="bench: seconds per measurement (default 2)")
-    parser.add_argument("--rounds", type=int, default=3, help="bench: interleaved rounds, median reported (default 3)")
+    parser.add_argument("--seconds", type=float, default=1.0, help="bench: seconds per measurement (default 1)")
+    parser.add_argument("--rounds", type=int, default=5, help="bench: interleaved rounds, medians reported (default 5)")
     parser.add_argument("--connections", type=int, default=4, help="bench: concurrent connections (default 4)")
     parser.add_argument("--serve-fd", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--serve-app", default="bare", help=argparse.SUPPRESS)
@@ -334,6 +387,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.seconds <= 0 or args.seconds > 60 or not 1 <= args.rounds <= 20 or not 1 <= args.connections <= 64:
             parser.error("--seconds must be in (0, 60], --rounds in 1..20, --connections in 1..64")
         print_table(bench(args), args)
+        print("\nthe same requests, the ASGI app called in this process without HTTP (CPU per request):")
+        for fmt, which, micros in in_process(args.seconds):
+            print(f"{fmt:<5} {which:<16} {micros:>6.1f} µs")
         return 0
     serve(args)
     return 0
