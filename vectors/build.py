@@ -467,12 +467,12 @@ decode_only(
 decode_only(
     "array-empty-start-end-tags", 3, "<a array='true'></a> is [].", "<xml><a array='true'></a></xml>", {"a": []}
 )
-decode_only(
-    "array-attribute-whitespace-text",
+valid(
+    "array-one-whitespace-string",
     3,
-    "An array='true' element holding whitespace is a one-item array of that text, not [] (text is kept).",
-    "<xml><a array='true'> </a></xml>",
+    "A one-item array of whitespace is a one-item array of that text, not [] (text is kept).",
     {"a": [" "]},
+    "<xml><a array='true'> </a></xml>",
 )
 decode_only(
     "array-attribute-with-string-empty",
@@ -1229,6 +1229,13 @@ decode_only(
     "Text and CDATA sections are joined.",
     "<xml><a>x<![CDATA[<y>]]>z<![CDATA[]]]]><![CDATA[>]]></a></xml>",
     {"a": "x<y>z]]>"},
+)
+decode_only(
+    "text-cdata-empty",
+    7,
+    "An empty CDATA section is no text: the empty string (and [] with array='true').",
+    "<xml><a><![CDATA[]]></a><b array='true'><![CDATA[]]></b><c>1</c></xml>",
+    {"a": "", "b": [], "c": 1},
 )
 decode_only(
     "text-unescaped-greater-than", 7, "A bare > in text is allowed by XML.", "<xml><a>a>b</a></xml>", {"a": "a>b"}
@@ -2196,7 +2203,8 @@ valid(
 decode_only(
     "docs-subscriptions-get-response-xml",
     11,
-    "subscriptions/get response XML as published: it decodes to what it says, which disagrees with the JSON example.",
+    "subscriptions/get response XML as published decodes to what it says, not to the page's JSON example "
+    "(priority 0 vs 10, resource_id 26 vs 1, no custom_fields, no cats).",
     "<xml>\n<data>\n<channel>push</channel>\n<priority>0</priority>\n<provider>Firefox</provider>\n<resource_id>26</resource_id>\n"
     "<status>subscribed</status>\n<subscription_id>abcdefghijklmnqrstuvwxyz</subscription_id>\n</data>\n<error>0</error>\n"
     "<error_text>Successful operation</error_text>\n</xml>",
@@ -2214,10 +2222,7 @@ decode_only(
     },
     flags=FROM_DOCS,
     source=SUBSCRIPTIONS_GET,
-    corrections=[
-        "none to the XML; the expected JSON is what the XML says, not the page's JSON example "
-        "(priority 0 vs 10, resource_id 26 vs 1, custom_fields and cats missing)"
-    ],
+    corrections=[],
 )
 
 # ----------------------------------------------------------------------------
