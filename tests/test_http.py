@@ -7,7 +7,7 @@ import pickle
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import documents, same
 
@@ -506,6 +506,7 @@ def test_error_bodies() -> None:
 # --- properties ---------------------------------------------------------------
 
 
+@settings(max_examples=150)  # the codec's own properties run the big numbers; this checks the wiring
 @given(documents)
 def test_rendered_json_and_xml_read_back_the_same(document: dict[str, Any]) -> None:
     for fmt, content_type in (("json", "application/json"), ("xml", "application/xml")):
@@ -514,6 +515,7 @@ def test_rendered_json_and_xml_read_back_the_same(document: dict[str, Any]) -> N
         assert same(request.payload, document)
 
 
+@settings(max_examples=300)
 @given(st.binary(max_size=200), st.sampled_from(["application/json", "text/xml", "text/plain", None]))
 def test_arbitrary_bodies_raise_only_http_errors(body: bytes, content_type: str | None) -> None:
     try:
