@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://altcraft-codec.invalid/schemas/"
 VECTORS = ROOT / "vectors"
 
-EXAMPLES_PER_CASE = 5 if settings().max_examples <= 200 else 15
+EXAMPLES_PER_CASE = 5 if settings().max_examples <= 200 else 20
 
 
 def verdicts(payload: Any, uri: str, strict: bool) -> tuple[bool, bool | None]:

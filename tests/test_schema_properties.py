@@ -47,7 +47,7 @@ from codec._shape import Kind, Shape
 
 # Few examples per case in the dev profile, more under ci (HYPOTHESIS_PROFILE=ci
 # gives max_examples=2000); 244 cases, so the whole file stays within minutes.
-EXAMPLES = 10 if settings().max_examples <= 200 else 40
+EXAMPLES = 10 if settings().max_examples <= 200 else 60
 
 CASES = cases()
 
