@@ -184,10 +184,12 @@ class _Generator:
             facets.maximum = min(node["maximum"], facets.maximum if facets.maximum is not None else math.inf)
         facets.min_length = max(facets.min_length, node.get("minLength", 0))
         if "maxLength" in node:
-            facets.max_length = min(node["maxLength"], facets.max_length or node["maxLength"])
+            facets.max_length = min(
+                node["maxLength"], node["maxLength"] if facets.max_length is None else facets.max_length
+            )
         facets.min_items = max(facets.min_items, node.get("minItems", 0))
         if "maxItems" in node:
-            facets.max_items = min(node["maxItems"], facets.max_items or node["maxItems"])
+            facets.max_items = min(node["maxItems"], node["maxItems"] if facets.max_items is None else facets.max_items)
         facets.unique_items = facets.unique_items or bool(node.get("uniqueItems"))
         for name, sub in node.get("properties", {}).items():
             facets.properties.setdefault(name, []).append((sub, resolver))
