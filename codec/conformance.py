@@ -49,6 +49,7 @@ from typing import Any, BinaryIO, Final, Literal
 
 from . import _json
 from ._api import decode
+from ._dialect import _ILLEGAL
 from ._errors import CodecError, DecodeError
 
 __all__ = [
@@ -708,11 +709,9 @@ def report(results: Sequence[Result]) -> str:
     return "\n".join(lines) + "\n"
 
 
-_NOT_XML_CHARS: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-
-
 def _xml_safe(text: str) -> str:
-    return _NOT_XML_CHARS.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    """``text`` with the characters XML cannot hold (§6) as ``\\uXXXX``."""
+    return _ILLEGAL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def junit_xml(results: Sequence[Result], *, name: str = "altcraft-codec conformance") -> bytes:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shlex
 import subprocess
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -54,7 +55,7 @@ def _pinning(cases: Sequence[Case], flag: str, uses: Callable[[Case], bool]) -> 
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess[str]:
-    command = [*CLI.split(), "conformance", *args]
+    command = [*shlex.split(CLI), "conformance", *args]
     return subprocess.run(command, capture_output=True, text=True, timeout=300, check=False, cwd=ROOT)
 
 
@@ -76,7 +77,7 @@ def cli_results() -> list[Result]:
 
 def test_our_cli_passes_every_vector(cli_results: list[Result]) -> None:
     failures = {r.case.id: f"{r.message}\n{r.diff}" for r in cli_results if r.status == "failed"}
-    assert set(failures) == set(KNOWN_DISAGREEMENTS), failures
+    assert set(failures) <= set(KNOWN_DISAGREEMENTS), failures
     assert not [r for r in cli_results if r.status == "skipped"]
     assert len(cli_results) == len(WITHOUT_SCHEMA) > 250
 
@@ -106,7 +107,7 @@ def test_reference_passes_every_vector_in_process() -> None:
         check_lines=True,
         jobs=1,
     )
-    assert _failed(results) == set(KNOWN_DISAGREEMENTS)
+    assert _failed(results) <= set(KNOWN_DISAGREEMENTS)
     assert all(r.status != "skipped" for r in results)
 
 
