@@ -5,20 +5,48 @@
 payload against its endpoint's JSON Schema.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from ._api import decode, encode
 from ._api_errors import ApiError, ApiErrorCode, raise_for_error
 from ._errors import CodecError, DecodeError, EncodeError
 from ._limits import Limits
-from .schemas import (
-    Direction,
-    UnknownEndpointError,
-    ValidationError,
-    Violation,
-    endpoints,
-    iter_errors,
-    schema,
-    validate,
+
+if TYPE_CHECKING:
+    from .schemas import (
+        Direction,
+        UnknownEndpointError,
+        ValidationError,
+        Violation,
+        endpoints,
+        iter_errors,
+        schema,
+        validate,
+    )
+
+# The schema layer (jsonschema and the schema files) is loaded on first use:
+# it would double the start-up time of every plain encode/decode command.
+_SCHEMA_NAMES = frozenset(
+    {
+        "Direction",
+        "UnknownEndpointError",
+        "ValidationError",
+        "Violation",
+        "endpoints",
+        "iter_errors",
+        "schema",
+        "validate",
+    }
 )
+
+
+def __getattr__(name: str) -> Any:
+    if name in _SCHEMA_NAMES:
+        from . import schemas  # noqa: PLC0415
+
+        return getattr(schemas, name)
+    raise AttributeError(f"module 'codec' has no attribute {name!r}")
+
 
 __all__ = [
     "ApiError",

@@ -8,12 +8,17 @@ the way the endpoint means it (§8) and can validate the result.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import _decode, _encode, schemas
+from . import _decode, _encode
 from ._limits import DEFAULT_LIMITS, Limits
 from ._shape import Kind, Shape
-from .schemas import Direction, ValidationError, Violation
+
+if TYPE_CHECKING:
+    from .schemas import Direction, ValidationError, Violation
+
+# codec.schemas (jsonschema, the schema files) is imported where it is used,
+# so that plain encoding and decoding start fast.
 
 __all__ = ["decode", "encode"]
 
@@ -25,6 +30,8 @@ def _shape_for(endpoint: str | None, direction: Direction | None) -> Shape | Non
         return None
     if direction is None:
         raise TypeError("endpoint= needs direction= ('request' or 'response')")
+    from . import schemas  # noqa: PLC0415
+
     return schemas.shape(endpoint, direction)
 
 
@@ -63,6 +70,8 @@ def encode(
     if validate:
         if endpoint is None or direction is None:
             raise TypeError("validate=True needs endpoint= and direction=")
+        from . import schemas  # noqa: PLC0415
+
         schemas.validate(obj, endpoint=endpoint, direction=direction, strict=strict)
     return _encode.encode(obj, pretty=pretty, shape=shape, limits=limits)
 
@@ -101,9 +110,11 @@ def decode(
     if validate:
         if endpoint is None or direction is None:
             raise TypeError("validate=True needs endpoint= and direction=")
+        from . import schemas  # noqa: PLC0415
+
         try:
             schemas.validate(value, endpoint=endpoint, direction=direction, strict=strict)
-        except ValidationError as error:
+        except schemas.ValidationError as error:
             raise _with_lines(error, data, shape, limits) from None
     return value
 
@@ -115,12 +126,12 @@ def _with_lines(
     root = _decode.parse(data, limits)
     located = [_located(violation, root, shape) for violation in error.errors]
     best = _located(error.best, root, shape)
-    return ValidationError(located, best=best, endpoint=error.endpoint, direction=error.direction)
+    return type(error)(located, best=best, endpoint=error.endpoint, direction=error.direction)
 
 
 def _located(violation: Violation, root: Any, shape: Shape | None) -> Violation:
     line = _line_of(root, violation.path, shape)
-    return Violation(violation.path, violation.message, violation.keyword, line)
+    return type(violation)(violation.path, violation.message, violation.keyword, line)
 
 
 def _line_of(root: Any, path: str, shape: Shape | None) -> int | None:

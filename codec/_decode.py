@@ -61,6 +61,7 @@ def _parser() -> etree.XMLParser:
 _BOM: Final = b"\xef\xbb\xbf"
 _WIDE_BOMS: Final = (b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00", b"\xfe\xff", b"\xff\xfe")
 _DECLARED_ENCODING: Final = re.compile(rb"""\sencoding\s*=\s*["']([^"']*)["']""")
+_DECLARED_VERSION: Final = re.compile(rb"""\sversion\s*=\s*["']([^"']*)["']""")
 _UTF8_NAMES: Final = frozenset({b"utf-8", b"utf8"})
 _XML_SPACE: Final = b" \t\r\n"
 
@@ -77,6 +78,10 @@ def _check_prolog(raw: bytes) -> None:
         if match is not None and match.group(1).lower() not in _UTF8_NAMES:
             declared = match.group(1).decode("ascii", "replace")
             raise DecodeError(f"the declared encoding {declared!r} is refused: the dialect is UTF-8 only", line=1)
+        version = _DECLARED_VERSION.search(raw, 0, end if end >= 0 else len(raw))
+        if version is not None and version.group(1) != b"1.0":
+            declared = version.group(1).decode("ascii", "replace")
+            raise DecodeError(f"XML version {declared!r} is refused: the dialect is XML 1.0", line=1)
     pos = 0
     while True:
         while pos < len(raw) and raw[pos] in _XML_SPACE:
@@ -108,6 +113,8 @@ def _prepare(data: bytes | bytearray | memoryview | str, limits: Limits) -> byte
         raise DecodeError(f"the document is {len(raw)} bytes, over the limit of {limits.max_bytes} (Limits.max_bytes)")
     if raw.startswith(_BOM):
         raw = raw[3:]
+        if raw.startswith(_BOM):
+            raise DecodeError("two byte order marks: one is allowed", line=1)
     elif raw.startswith(_WIDE_BOMS) or raw[:1] == b"\x00" or raw[1:2] == b"\x00":
         raise DecodeError("the document is not UTF-8 (it looks like UTF-16 or UTF-32)", line=1)
     _check_prolog(raw)
@@ -115,10 +122,15 @@ def _prepare(data: bytes | bytearray | memoryview | str, limits: Limits) -> byte
 
 
 def _parse(raw: bytes) -> _Element:
+    parser = _parser()
     try:
-        return etree.fromstring(raw, _parser())
+        return etree.fromstring(raw, parser)
     except etree.XMLSyntaxError as exc:
-        entry = exc.error_log.last_error if exc.error_log else None  # type: ignore[attr-defined]
+        # The first error is where the document went wrong (§11: the stray tag);
+        # libxml2's later errors are consequences of it. The parser's own log
+        # holds this run only (the exception's log accumulates across runs).
+        errors = parser.error_log.filter_from_errors()
+        entry = errors[0] if errors else None
         if entry is not None:
             msg = f"malformed XML: {entry.message.strip()} (column {entry.column})"
             raise DecodeError(msg, line=entry.line or None) from None
@@ -157,6 +169,8 @@ class _Reader:
             is_item, is_string, is_json = self.flags(root)
             if is_item or is_string or not is_json:
                 raise _Refusal("the root element takes no attribute but json='true'", root)
+            if len(root):
+                raise _Refusal("json='true' on an element with children", root)
             value = self.embedded(root, 1)
             if type(value) is not dict:
                 raise _Refusal("the root element's embedded JSON must be an object", root)
@@ -369,7 +383,7 @@ def _path_of(element: _Element, shape: Shape | None) -> str:
         tag = child.tag
         shape = None if shape is None else shape.member(tag) if isinstance(tag, str) else None
         siblings = [s for s in parent if s.tag == tag]
-        parts.append(str(tag))
+        parts.append(etree.QName(tag).localname if isinstance(tag, str) and tag[:1] == "{" else str(tag))
         in_array = (
             len(siblings) > 1
             or child.get(ARRAY) == TRUE

@@ -22,7 +22,6 @@ from typing import Any
 from xml.etree import ElementTree
 
 import pytest
-from test_vectors import KNOWN_DISAGREEMENTS
 
 from codec import cli, conformance
 from codec.conformance import Case, Command, Outcome, Result
@@ -77,7 +76,7 @@ def cli_results() -> list[Result]:
 
 def test_our_cli_passes_every_vector(cli_results: list[Result]) -> None:
     failures = {r.case.id: f"{r.message}\n{r.diff}" for r in cli_results if r.status == "failed"}
-    assert set(failures) <= set(KNOWN_DISAGREEMENTS), failures
+    assert failures == {}
     assert not [r for r in cli_results if r.status == "skipped"]
     assert len(cli_results) == len(WITHOUT_SCHEMA) > 250
 
@@ -107,7 +106,7 @@ def test_reference_passes_every_vector_in_process() -> None:
         check_lines=True,
         jobs=1,
     )
-    assert _failed(results) <= set(KNOWN_DISAGREEMENTS)
+    assert _failed(results) == set()
     assert all(r.status != "skipped" for r in results)
 
 

@@ -28,29 +28,9 @@ CAPTURES = ROOT.parent / "shared" / "altcraft-docs"
 CASES = conformance.load(VECTORS)
 MANIFEST = json.loads((VECTORS / "manifest.json").read_text(encoding="utf-8"))
 
-# Vectors on which the implementation disagrees with docs/dialect.md: the
-# vector says what the spec says, and the test may fail until the code is
-# fixed (an XPASS in the summary means the entry can go).
-KNOWN_DISAGREEMENTS = {
-    "docs-relations-get-response-xml-as-published": (
-        "§11: refused 'with the line of the stray tag' (13); the decoder reports line 14, "
-        "the last of libxml2's errors rather than the first"
-    ),
-}
-
 
 def _params(kind: str) -> list[Any]:
-    return [
-        pytest.param(
-            case,
-            id=case.id,
-            marks=[pytest.mark.xfail(reason=KNOWN_DISAGREEMENTS[case.id], strict=False)]
-            if case.id in KNOWN_DISAGREEMENTS
-            else [],
-        )
-        for case in CASES
-        if case.kind == kind
-    ]
+    return [pytest.param(case, id=case.id) for case in CASES if case.kind == kind]
 
 
 def _options(case: Case) -> dict[str, Any]:

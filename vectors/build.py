@@ -1426,9 +1426,25 @@ invalid(
     "A prefixed element name is refused.",
     "<xml>\n<p:a xmlns:p='urn:x'>1</p:a>\n</xml>",
     2,
-    None,
+    "/a",
     flags=["hostile"],
 )
+invalid(
+    "parse-double-bom",
+    9,
+    "One UTF-8 byte order mark is accepted; two are refused.",
+    b"\xef\xbb\xbf\xef\xbb\xbf<xml/>",
+    1,
+    flags=["hostile"],
+)
+invalid(
+    "parse-xml-version-1-1",
+    9,
+    "The dialect is XML 1.0: a declaration of version 1.1 is refused.",
+    "<?xml version='1.1'?><xml><a>1</a></xml>",
+    1,
+)
+
 invalid(
     "parse-namespace-declaration-on-child",
     9,
