@@ -638,3 +638,18 @@ def test_raised_decode_error_attributes() -> None:
     assert error.msg in str(error)
     assert "3" in str(error)
     assert "/a/b" in str(error)
+
+
+def test_malformed_xml_errors_do_not_leak_between_documents() -> None:
+    # The parser is reused per thread; each error must be this document's
+    # first one, never one left over from an earlier parse.
+    first = "<xml>\n\n\n\n<a>1</b>\n</xml>"
+    second = "<xml>\n<a>\u00ff&bogus;</a>\n<c>\n</xml>"
+    for _ in range(3):
+        with pytest.raises(DecodeError) as info:
+            decode(first)
+        assert info.value.line == 5
+        with pytest.raises(DecodeError) as info:
+            decode(second)
+        assert info.value.line == 2
+        assert "bogus" in info.value.msg
