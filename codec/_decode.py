@@ -15,7 +15,7 @@ from typing import Any, Final
 from lxml import etree
 
 from . import _json
-from ._dialect import ARRAY, JSON, ROOT, STRING, TRUE, parse_number
+from ._dialect import ARRAY, JSON, ROOT, STRING, TRUE, TooManyDigits, parse_number
 from ._errors import DecodeError, pointer
 from ._limits import DEFAULT_LIMITS, Limits
 from ._shape import Kind, Shape
@@ -154,10 +154,11 @@ class _Reader:
     element can carry attributes at all (if the document has no "=", none
     can, and the walk skips looking)."""
 
-    __slots__ = ("attributes", "budget", "max_depth")
+    __slots__ = ("attributes", "budget", "max_depth", "max_int_digits")
 
     def __init__(self, limits: Limits, attributes: bool) -> None:
         self.max_depth = limits.max_depth
+        self.max_int_digits = limits.max_int_digits
         self.budget = limits.max_elements
         self.attributes = attributes
 
@@ -252,7 +253,7 @@ class _Reader:
                     result[tag] = ""
                 elif value[0] in _NUMBER_START:
                     # Hex IDs often start with a digit: reject them before the call.
-                    number = None if value.strip(_NUMBER_CHARS) else parse_number(value)
+                    number = None if value.strip(_NUMBER_CHARS) else self.number(value, child)
                     result[tag] = value if number is None else number
                 elif value == "true":
                     result[tag] = True
@@ -318,16 +319,28 @@ class _Reader:
             return True
         if text == "false":
             return False
-        number = parse_number(text)
+        number = self.number(text, element)
         return text if number is None else number
+
+    def number(self, text: str, element: _Element) -> int | float | None:
+        """``text`` as a JSON number, or None (§4); long integers refused (§9)."""
+        try:
+            return parse_number(text, self.max_int_digits)
+        except TooManyDigits as exc:
+            raise _Refusal(f"{exc} (Limits.max_int_digits)", element) from None
 
     def embedded(self, element: _Element, depth: int) -> Any:
         """The JSON text of a ``json='true'`` element (§6)."""
         text = element.text or ""
-        if depth - 1 + _json.max_depth(text) > self.max_depth:
+        brackets = _json.brackets(text)
+        if brackets:
+            self.budget -= (len(brackets) + 1) // 2  # the objects and arrays
+            if self.budget < 0:
+                raise _Refusal("more elements than the limit (Limits.max_elements), counting embedded JSON", element)
+        if brackets and depth - 1 + _json.depth(brackets) > self.max_depth:
             raise _Refusal(f"embedded JSON nests deeper than the limit of {self.max_depth}", element)
         try:
-            return _json.loads(text)
+            return _json.loads(text, max_int_digits=self.max_int_digits)
         except _json.EmbeddedJSONError as exc:
             raise _Refusal(f"json='true': {exc}", element) from None
 

@@ -17,6 +17,7 @@ __all__ = [
     "ROOT",
     "STRING",
     "TRUE",
+    "TooManyDigits",
     "escape_text",
     "has_illegal_chars",
     "is_element_name",
@@ -87,24 +88,35 @@ def looks_like_scalar(text: str) -> bool:
     return bool(text) and text[0] in _NUMBER_START and _NUMBER.fullmatch(text) is not None
 
 
-def parse_number(text: str) -> int | float | None:
+class TooManyDigits(ValueError):
+    """An integer longer than the caller's digit limit."""
+
+
+def _int(text: str, max_digits: int | None) -> int:
+    if max_digits is not None and len(text) - (text[0] == "-") > max_digits:
+        raise TooManyDigits(f"an integer of {len(text) - (text[0] == '-')} digits, over the limit of {max_digits}")
+    return str_to_int(text)
+
+
+def parse_number(text: str, max_digits: int | None = None) -> int | float | None:
     """Read ``text`` as a JSON number, or ``None`` if it is not one (§4).
 
     Integers are exact at any size; a number with a fraction or an exponent is
     a float. A float that overflows to infinity is not a number JSON can hold,
-    so it is not a number at all: ``None``.
+    so it is not a number at all: ``None``. An integer of more than
+    ``max_digits`` digits raises :class:`TooManyDigits`.
     """
     # Cheap rejections first: hex IDs and hashes often start with a digit.
     if not text or text[0] not in _NUMBER_START:
         return None
     if text.isdigit():
         if text.isascii() and (text[0] != "0" or len(text) == 1):
-            return str_to_int(text)
+            return _int(text, max_digits)
         return None
     if text.strip(_NUMBER_CHARS) or _NUMBER.fullmatch(text) is None:
         return None
     if text[1:].isdigit():  # a negative integer
-        return str_to_int(text)
+        return _int(text, max_digits)
     value = float(text)
     if value in (_INF, _NEG_INF):
         return None

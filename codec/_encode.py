@@ -67,27 +67,30 @@ def _escape(text: str) -> str:
     return text
 
 
-def _checked_json(value: Any, depth: int, max_depth: int) -> Any:
+def _checked_json(value: Any, depth: int, limits: Limits) -> Any:
     """``value`` as plain dicts, lists and scalars, its types and depth checked.
 
     ``depth`` is the depth ``value`` has if it is an object or an array.
     """
     kind = type(value)
-    if kind is str or kind is int or kind is bool or value is None:
+    if kind is str or kind is bool or value is None:
+        return value
+    if kind is int:
+        _integer(value, limits)
         return value
     if kind is float:
         if not math.isfinite(value):
             raise _Refusal(f"{value!r} is not a JSON number")
         return value
-    if isinstance(value, (Mapping, list, tuple)) and depth > max_depth:
-        raise _Refusal(f"nesting deeper than the limit of {max_depth}")
+    if isinstance(value, (Mapping, list, tuple)) and depth > limits.max_depth:
+        raise _Refusal(f"nesting deeper than the limit of {limits.max_depth}")
     if isinstance(value, Mapping):
         result = {}
         for key, member in value.items():
             if not isinstance(key, str):
                 raise _Refusal(f"object keys must be strings, not {type(key).__name__}")
             try:
-                result[str(key)] = _checked_json(member, depth + 1, max_depth)
+                result[str(key)] = _checked_json(member, depth + 1, limits)
             except _Refusal as refusal:
                 refusal.parts.append(key)
                 raise
@@ -96,7 +99,7 @@ def _checked_json(value: Any, depth: int, max_depth: int) -> Any:
         items = []
         for index, item in enumerate(value):
             try:
-                items.append(_checked_json(item, depth + 1, max_depth))
+                items.append(_checked_json(item, depth + 1, limits))
             except _Refusal as refusal:
                 refusal.parts.append(index)
                 raise
@@ -104,10 +107,20 @@ def _checked_json(value: Any, depth: int, max_depth: int) -> Any:
     if isinstance(value, str):
         return str(value)
     if isinstance(value, int):
-        return int(value)
+        return _checked_json(int(value), depth, limits)
     if isinstance(value, float):
-        return _checked_json(float(value), depth, max_depth)
+        return _checked_json(float(value), depth, limits)
     raise _Refusal(f"{type(value).__name__} is not a JSON type")
+
+
+def _integer(value: int, limits: Limits) -> str:
+    """``value`` in decimal, refused past ``limits.max_int_digits`` (§9)."""
+    if value.bit_length() > 4 * limits.max_int_digits:  # surely over: do not convert
+        raise _Refusal(f"an integer of over {limits.max_int_digits} digits (Limits.max_int_digits)")
+    text = int_to_str(value)
+    if len(text) - (value < 0) > limits.max_int_digits:
+        raise _Refusal(f"an integer of {len(text) - (value < 0)} digits, over the limit of {limits.max_int_digits}")
+    return text
 
 
 def _is_array(value: Any) -> bool:
@@ -122,9 +135,11 @@ class _Writer:
     an array: the root object is at depth 1 (spec §9).
     """
 
-    __slots__ = ("check_chars", "indent", "max_depth", "out")
+    __slots__ = ("check_chars", "indent", "limits", "max_depth", "out")
 
-    def __init__(self, max_depth: int, pretty: bool, check_chars: bool) -> None:
+    def __init__(self, limits: Limits, pretty: bool, check_chars: bool) -> None:
+        self.limits = limits
+        max_depth = limits.max_depth
         self.out: list[str] = []
         self.max_depth = max_depth
         self.indent: str | None = "\n" if pretty else None
@@ -150,39 +165,36 @@ class _Writer:
             if tags is None:
                 del out[mark:]
                 return False
-            kind = type(value)
-            if plain:
-                if kind is str:
-                    if (
-                        value
-                        and (value[0] not in _SCALAR_START or (value.strip(_NUMBER_CHARS) and value not in _BOOLEANS))
-                        and "&" not in value
-                        and "<" not in value
-                        and ">" not in value
-                        and "\r" not in value
-                    ):
-                        out += (tags[0], ">", value, tags[1])
-                        continue
-                elif kind is int:
-                    out += (tags[0], ">", int_to_str(value), tags[1])
-                    continue
-                elif kind is bool:
-                    out += (tags[0], ">true" if value else ">false", tags[1])
-                    continue
-                elif kind is dict and value:
-                    out += (tags[0], ">")
-                    start = len(out)
-                    try:
-                        written = self.members(value, depth + 1, None, None)
-                    except _Refusal as refusal:
-                        refusal.parts.append(key)
-                        raise
-                    if written:
-                        out.append(tags[1])
-                        continue
-                    del out[start - 2 :]
-            member = None if shape is None else shape.member(key)
             try:
+                kind = type(value)
+                if plain:
+                    if kind is str:
+                        if (
+                            value
+                            and (
+                                value[0] not in _SCALAR_START or (value.strip(_NUMBER_CHARS) and value not in _BOOLEANS)
+                            )
+                            and "&" not in value
+                            and "<" not in value
+                            and ">" not in value
+                            and "\r" not in value
+                        ):
+                            out += (tags[0], ">", value, tags[1])
+                            continue
+                    elif kind is int:
+                        out += (tags[0], ">", _integer(value, self.limits), tags[1])
+                        continue
+                    elif kind is bool:
+                        out += (tags[0], ">true" if value else ">false", tags[1])
+                        continue
+                    elif kind is dict and value:
+                        out += (tags[0], ">")
+                        start = len(out)
+                        if self.members(value, depth + 1, None, None):
+                            out.append(tags[1])
+                            continue
+                        del out[start - 2 :]
+                member = None if shape is None else shape.member(key)
                 if member is not None and member.kind is Kind.JSON:
                     self.embedded(tags, "", value, depth + 1, inner)
                 elif kind is list or (kind is not str and kind is not dict and _is_array(value)):
@@ -250,7 +262,7 @@ class _Writer:
             else:
                 out.append(tags[0] + attrs + ">" + _escape(value) + tags[1])
         elif kind is int:
-            out.append(tags[0] + attrs + ">" + int_to_str(value) + tags[1])
+            out.append(tags[0] + attrs + ">" + _integer(value, self.limits) + tags[1])
         elif kind is bool:
             out.append(tags[0] + attrs + (">true" if value else ">false") + tags[1])
         elif kind is dict:
@@ -264,7 +276,7 @@ class _Writer:
             # cannot be told apart from its parent's repeated elements.
             self.embedded(tags, attrs, value, depth, None)
         else:
-            self.element(tags, attrs, _checked_json(value, depth, self.max_depth), depth, shape, None)
+            self.element(tags, attrs, _checked_json(value, depth, self.limits), depth, shape, None)
 
     def nested(
         self,
@@ -294,7 +306,7 @@ class _Writer:
     def embedded(self, tags: tuple[str, str], attrs: str, value: Any, depth: int, indent: str | None) -> None:
         if indent is not None:
             self.out.append(indent)
-        text = _json.dumps(_checked_json(value, depth, self.max_depth))
+        text = _json.dumps(_checked_json(value, depth, self.limits))
         self.out.append(tags[0] + attrs + _AS_JSON + ">" + _escape(text) + tags[1])
 
 
@@ -364,7 +376,7 @@ def _utf8_if_legal(text: str) -> bytes | None:
 
 
 def _write(obj: Mapping[Any, Any], pretty: bool, shape: Shape | None, limits: Limits, check_chars: bool) -> str:
-    writer = _Writer(limits.max_depth, pretty, check_chars)
+    writer = _Writer(limits, pretty, check_chars)
     out = writer.out
     out.append("<xml>")
     if not obj:

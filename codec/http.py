@@ -40,7 +40,6 @@ from __future__ import annotations
 
 import codecs
 import email.message
-import json
 import posixpath
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -60,7 +59,6 @@ from .schemas import ValidationError, Violation
 __all__ = [
     "API_PREFIX",
     "JSON_CONTENT_TYPE",
-    "MAX_INT_DIGITS",
     "XML_CONTENT_TYPE",
     "ApiRequest",
     "Format",
@@ -87,7 +85,6 @@ Query: TypeAlias = str | bytes | Mapping[str, str]
 API_PREFIX: Final = "/api/v1.1/"
 JSON_CONTENT_TYPE: Final = "application/json; charset=utf-8"
 XML_CONTENT_TYPE: Final = "application/xml; charset=utf-8"
-MAX_INT_DIGITS: Final = 4300
 
 _MEDIA_FORMATS: Final[dict[str, Format]] = {
     "application/json": "json",
@@ -401,20 +398,6 @@ def _codec_name(charset: str | None) -> str:
     return name
 
 
-def _bounded_int(text: str) -> int:
-    if len(text) > MAX_INT_DIGITS + 1 and len(text.lstrip("-")) > MAX_INT_DIGITS:
-        raise _json.EmbeddedJSONError(f"a number of {len(text)} digits (at most {MAX_INT_DIGITS})")
-    return int(text)
-
-
-_DECODER: Final = json.JSONDecoder(
-    object_pairs_hook=_json._unique_keys,
-    parse_float=_json._finite_float,
-    parse_int=_bounded_int,
-    parse_constant=_json._refuse_constant,
-)
-
-
 def _malformed(detail: str) -> HttpError:
     return _error(ApiErrorCode.INCORRECT_REQUEST, detail, status=400)
 
@@ -428,24 +411,21 @@ def _unicode(body: bytes, charset: str) -> str:
 
 def _read_json(body: bytes, charset: str, limits: Limits) -> dict[str, Any]:
     text = _unicode(body, charset).removeprefix("\ufeff")
-    if _json.max_depth(text) > limits.max_depth:
+    brackets = _json.brackets(text)
+    if len(brackets) > 2 * limits.max_elements or _json.depth(brackets) > limits.max_depth:
         raise _malformed(f"malformed JSON: nested deeper than the limit of {limits.max_depth}")
     try:
-        value = _DECODER.decode(text)
-    except json.JSONDecodeError as exc:
-        raise _malformed(f"malformed JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+        value = _json.loads(text, max_int_digits=limits.max_int_digits)
     except _json.EmbeddedJSONError as exc:
-        raise _malformed(f"malformed JSON: {exc}") from None
-    except (ValueError, RecursionError) as exc:
-        raise _malformed(f"malformed JSON: {_clip(str(exc))}") from None
+        line = _json.error_line(text, exc)
+        where = f" (line {line})" if line is not None else ""
+        raise _malformed(f"malformed JSON: {_clip(str(exc))}{where}") from None
     if not isinstance(value, dict):
         raise _malformed(f"the body must be a JSON object, not {type(value).__name__}")
     return value
 
 
 _DECLARED_ENCODING: Final = re.compile(r"""\s+encoding\s*=\s*["']([^"']*)["']""")
-_LONG_DIGITS_TEXT: Final = re.compile(rf"(?<![0-9])[0-9]{{{MAX_INT_DIGITS + 1}}}")
-_LONG_DIGITS_BYTES: Final = re.compile(_LONG_DIGITS_TEXT.pattern.encode("ascii"))
 
 
 def _undeclared(text: str, charset: str) -> str:
@@ -471,12 +451,8 @@ def _read_xml(body: bytes, charset: str, endpoint: str | None, limits: Limits) -
     data: bytes | str
     if charset == "utf-8":
         data = body
-        too_long = _LONG_DIGITS_BYTES.search(body) is not None
     else:
         data = _undeclared(_unicode(body, charset).removeprefix("\ufeff"), charset)
-        too_long = _LONG_DIGITS_TEXT.search(data) is not None
-    if too_long:
-        raise _malformed(f"malformed XML: a run of more than {MAX_INT_DIGITS} digits")
     try:
         if endpoint is None:
             payload = decode(data, limits=limits)
@@ -658,7 +634,7 @@ def render_response(
         if not isinstance(payload, Mapping):
             raise EncodeError(f"the document must be an object (a mapping), not {type(payload).__name__}")
         try:
-            checked = _checked_json(payload, 1, limits.max_depth)
+            checked = _checked_json(payload, 1, limits)
         except _Refusal as refusal:
             raise EncodeError(refusal.msg, path=pointer(refusal.parts[::-1])) from None
         except RecursionError:

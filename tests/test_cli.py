@@ -97,9 +97,15 @@ def test_decode_stdin() -> None:
 
 
 def test_decode_keeps_big_integers_exact() -> None:
-    digits = "7" * 20_000
+    digits = "7" * 4300  # the default Limits.max_int_digits
     out = ok(run("decode", stdin=f"<xml><a>{digits}</a><b>-{digits}</b></xml>".encode()))
     assert out.decode().replace(" ", "").strip() == f'{{"a":{digits},"b":-{digits}}}'
+
+
+def test_decode_refuses_integers_over_the_digit_limit() -> None:
+    result = run("decode", stdin=f"<xml>\n<a>{'7' * 4301}</a></xml>".encode())
+    assert result.returncode == 1
+    assert result.stderr.decode().startswith("<stdin>:2: an integer of 4301 digits")
 
 
 def test_pretty(tmp_path: Path) -> None:

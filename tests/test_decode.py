@@ -556,7 +556,7 @@ ELEMENT_COUNTS = [
     ("<xml><a><b/></a></xml>", 3),
     ("<xml><a/><a/><a/></xml>", 4),
     ("<xml><a array='true'><b/></a><c string='true'/></xml>", 4),
-    ("<xml><a json='true'>[{},{},{}]</a></xml>", 2),
+    ("<xml><a json='true'>[{},{},{}]</a></xml>", 6),  # two elements, four JSON containers
 ]
 
 

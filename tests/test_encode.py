@@ -355,11 +355,20 @@ def test_shared_but_not_cyclic_values_are_fine() -> None:
 
 def test_big_integers_are_exact() -> None:
     big = 7 * (10**20_000 - 1) // 9
-    assert codec.encode({"a": big}) == xml("<a>" + "7" * 20_000 + "</a>")
-    assert codec.encode({"a": -big}) == xml("<a>-" + "7" * 20_000 + "</a>")
-    assert codec.encode({"a b": [big]}) == b"<xml json='true'>{\"a b\":[" + b"7" * 20_000 + b"]}</xml>"
-    assert codec.encode({"a": 10**5000}) == xml("<a>1" + "0" * 5000 + "</a>")
-    assert codec.decode(codec.encode({"a": -(2**70_000)})) == {"a": -(2**70_000)}
+    limits = Limits(max_int_digits=30_000)
+    assert codec.encode({"a": big}, limits=limits) == xml("<a>" + "7" * 20_000 + "</a>")
+    assert codec.encode({"a": -big}, limits=limits) == xml("<a>-" + "7" * 20_000 + "</a>")
+    assert codec.encode({"a b": [big]}, limits=limits) == b"<xml json='true'>{\"a b\":[" + b"7" * 20_000 + b"]}</xml>"
+    assert codec.encode({"a": 10**4299}) == xml("<a>1" + "0" * 4299 + "</a>")
+    encoded = codec.encode({"a": -(2**70_000)}, limits=limits)
+    assert codec.decode(encoded, limits=limits) == {"a": -(2**70_000)}
+
+
+@pytest.mark.parametrize("value", [10**4300, -(10**4300), 10**100_000], ids=["4301-digits", "negative", "huge"])
+def test_integers_over_the_digit_limit_are_refused(value: int) -> None:
+    with pytest.raises(EncodeError, match=r"max_int_digits|limit of 4300") as info:
+        codec.encode({"a": {"b": [1, value]}})
+    assert info.value.path == "/a/b/1"
 
 
 SHAPED = [

@@ -630,21 +630,26 @@ def test_str_input_with_a_valid_pair_is_fine() -> None:
 MILLION = 1_000_000
 
 
-@pytest.fixture(scope="module")
-def million_sevens() -> int:
-    return 7 * (10**MILLION - 1) // 9
+def test_huge_integer_text() -> None:
+    # Integers are exact up to Limits.max_int_digits (§9): past it, refused
+    # before any conversion, in element text and in embedded JSON alike.
+    digits = b"7" * 5 * MILLION  # under libxml2's 10 MB text-node limit
+    for document, path in [
+        (b"<xml><a>" + digits + b"</a></xml>", "/a"),
+        (b"<xml><a>-" + digits + b"</a></xml>", "/a"),
+        (b"<xml><a json='true'>" + digits + b"</a></xml>", "/a"),
+        (b"<xml><a json='true'>[-" + digits + b"]</a></xml>", "/a"),
+    ]:
+        error = refused(document)
+        assert "max_int_digits" in error.msg or "limit of 4300" in error.msg
+        assert error.path == path
 
 
-def test_huge_integer_text(million_sevens: int) -> None:
-    # The dialect keeps integers exact at any size (§4), so a million digits
-    # under the default size limit are decoded, and within the bound.
-    digits = b"7" * MILLION
-    assert accepted(b"<xml><a>" + digits + b"</a></xml>") == {"a": million_sevens}
-    assert accepted(b"<xml><a>-" + digits + b"</a></xml>") == {"a": -million_sevens}
-    assert accepted(b"<xml><a json='true'>" + digits + b"</a></xml>") == {"a": million_sevens}
-    assert accepted(b"<xml><a json='true'>[-" + digits + b"]</a></xml>") == {"a": [-million_sevens]}
-    # Under a lower size limit they are refused by size.
-    assert "max_bytes" in refused(b"<xml><a>" + digits + b"</a></xml>", limits=Limits(max_bytes=MILLION)).msg
+def test_raised_digit_limit_keeps_big_integers_exact() -> None:
+    sevens = 7 * (10**MILLION - 1) // 9
+    limits = Limits(max_int_digits=MILLION)
+    assert accepted(b"<xml><a>" + b"7" * MILLION + b"</a></xml>", limits=limits) == {"a": sevens}
+    assert accepted(b"<xml><a json='true'>[-" + b"7" * MILLION + b"]</a></xml>", limits=limits) == {"a": [-sevens]}
 
 
 def test_huge_float_text() -> None:

@@ -523,14 +523,23 @@ valid(
     "<xml><a>123456789012345678901234567890</a><b>-123456789012345678901234567890</b></xml>",
     flags=["big-int"],
 )
-_BIG = int("7" * 5000)
+_BIG = int("7" * 4300)
 valid(
-    "scalar-integer-5000-digits",
+    "scalar-integer-4300-digits",
     4,
-    "A 5000-digit integer stays exact (past CPython's default int/str digit limit).",
+    "An integer of 4300 digits (the default Limits.max_int_digits) stays exact.",
     {"a": _BIG},
-    f"<xml><a>{'7' * 5000}</a></xml>",
+    f"<xml><a>{'7' * 4300}</a></xml>",
     flags=["big-int"],
+)
+invalid(
+    "limit-integer-4301-digits",
+    9,
+    "An integer of 4301 digits is over the default Limits.max_int_digits: refused, not read as a string.",
+    f"<xml>\n<a>{'7' * 4301}</a>\n</xml>",
+    2,
+    "/a",
+    flags=["big-int", "pins:scalar-types"],
 )
 valid(
     "scalar-float-one",
