@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from lxml import etree
 
 import codec
+import codec.schemas
 
 try:
     import xmltodict
