@@ -54,7 +54,7 @@ import io
 from collections.abc import Awaitable, Callable, Iterable, Mapping, MutableMapping
 from dataclasses import dataclass
 from http import HTTPStatus
-from typing import Any, Final, Literal, TypeAlias
+from typing import Any, Final, Generic, Literal, TypeAlias, TypeVar
 
 from ._limits import DEFAULT_LIMITS
 from .http import (
@@ -224,26 +224,15 @@ def _is_xml(fields: Mapping[str, list[str]]) -> bool:
     return value is not None and parse_content_type(value)[0] in ("application/xml", "text/xml")
 
 
-# --- ASGI ---------------------------------------------------------------------
+_App = TypeVar("_App")
 
 
-class AltcraftValidationMiddleware:
-    """ASGI 3 middleware that validates Altcraft API requests (see the module doc).
-
-    Args:
-        app: the ASGI application to pass valid requests to.
-        strict: refuse top-level members the endpoint schema does not document.
-        convert_xml_to_json: pass XML bodies on as JSON.
-        unknown_endpoints: ``"pass"`` methods without a schema on unchecked, or
-            ``"refuse"`` them with the API's 501.
-        max_body_bytes: the largest body read (default 16 MiB); larger is
-            answered HTTP 413.
-        error_status: ``"api"`` (HTTP 200, as the API) or ``"http"`` (4xx).
-    """
+class _Middleware(Generic[_App]):
+    """The options both middlewares take, held as a :class:`_Gate`."""
 
     def __init__(
         self,
-        app: ASGIApp,
+        app: _App,
         *,
         strict: bool = False,
         convert_xml_to_json: bool = False,
@@ -259,6 +248,24 @@ class AltcraftValidationMiddleware:
             max_body_bytes=max_body_bytes,
             error_status=error_status,
         )
+
+
+# --- ASGI ---------------------------------------------------------------------
+
+
+class AltcraftValidationMiddleware(_Middleware[ASGIApp]):
+    """ASGI 3 middleware that validates Altcraft API requests (see the module doc).
+
+    Args:
+        app: the ASGI application to pass valid requests to.
+        strict: refuse top-level members the endpoint schema does not document.
+        convert_xml_to_json: pass XML bodies on as JSON.
+        unknown_endpoints: ``"pass"`` methods without a schema on unchecked, or
+            ``"refuse"`` them with the API's 501.
+        max_body_bytes: the largest body read (default 16 MiB); larger is
+            answered HTTP 413.
+        error_status: ``"api"`` (HTTP 200, as the API) or ``"http"`` (4xx).
+    """
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -362,7 +369,7 @@ async def _send_answer(send: Send, answer: _Answer) -> None:
 # --- WSGI ---------------------------------------------------------------------
 
 
-class AltcraftValidationWSGIMiddleware:
+class AltcraftValidationWSGIMiddleware(_Middleware[WSGIApp]):
     """WSGI (PEP 3333) middleware that validates Altcraft API requests (see the module doc).
 
     Takes the same options as :class:`AltcraftValidationMiddleware`. The body
@@ -371,25 +378,6 @@ class AltcraftValidationWSGIMiddleware:
     PEP 3333 requires). The application always gets a fresh ``wsgi.input``
     holding exactly the body that was checked.
     """
-
-    def __init__(
-        self,
-        app: WSGIApp,
-        *,
-        strict: bool = False,
-        convert_xml_to_json: bool = False,
-        unknown_endpoints: UnknownEndpoints = "pass",
-        max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
-        error_status: ErrorStatus = "api",
-    ) -> None:
-        self.app = app
-        self._gate = _Gate(
-            strict=strict,
-            convert_xml_to_json=convert_xml_to_json,
-            unknown_endpoints=unknown_endpoints,
-            max_body_bytes=max_body_bytes,
-            error_status=error_status,
-        )
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         gate = self._gate
