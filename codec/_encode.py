@@ -187,13 +187,9 @@ class _Writer:
                     elif kind is bool:
                         out += (tags[0], ">true" if value else ">false", tags[1])
                         continue
-                    elif kind is dict and value:
-                        out += (tags[0], ">")
-                        start = len(out)
-                        if self.members(value, depth + 1, None, None):
-                            out.append(tags[1])
-                            continue
-                        del out[start - 2 :]
+                    elif kind is dict:
+                        self.nested(tags, "", value, depth + 1, None, None)
+                        continue
                 member = None if shape is None else shape.member(key)
                 if member is not None and member.kind is Kind.JSON:
                     self.embedded(tags, "", value, depth + 1, inner)
@@ -226,18 +222,13 @@ class _Writer:
                 refusal.parts.append(0)
                 raise
             return
-        out = self.out
         plain = item_shape is None and indent is None
         for index, item in enumerate(items):
             try:
-                if plain and type(item) is dict and item:
-                    out += (tags[0], ">")
-                    start = len(out)
-                    if self.members(item, depth + 1, None, None):
-                        out.append(tags[1])
-                        continue
-                    del out[start - 2 :]
-                self.element(tags, "", item, depth + 1, item_shape, indent)
+                if plain and type(item) is dict:
+                    self.nested(tags, "", item, depth + 1, None, None)
+                else:
+                    self.element(tags, "", item, depth + 1, item_shape, indent)
             except _Refusal as refusal:
                 refusal.parts.append(index)
                 raise
