@@ -54,6 +54,8 @@ def _first(payload: dict[str, Any], endpoint: str, direction: str) -> codec.Viol
 
 
 @pytest.mark.parametrize(("endpoint", "direction", "payload", "field"), CASES, ids=lambda v: str(v)[:40])
-def test_mistake_is_refused_naming_the_field(endpoint: str, direction: str, payload: dict[str, Any], field: str) -> None:
+def test_mistake_is_refused_naming_the_field(
+    endpoint: str, direction: str, payload: dict[str, Any], field: str
+) -> None:
     first = _first({"token": TOKEN, **payload} if direction == "request" else payload, endpoint, direction)
     assert field in str(first), str(first)
