@@ -44,6 +44,23 @@ CASES: list[tuple[str, str, dict[str, Any], str]] = [
     ("segments/update", "request", {"id": 1, "name": "s", "is_static": True}, "list_id"),
     # segments/add response: saved_id is an int.
     ("segments/add", "response", {"error": 0, "data": {"saved_id": "1"}}, "saved_id"),
+    # workflows/start: subscription_filter is flat; its members are typed.
+    (
+        "workflows/start",
+        "request",
+        {"id": 1, "email": "a@b.c", "subscription_filter": {"not_strict": "yes"}},
+        "not_strict",
+    ),
+    # workflows/start: format is json, xml or the table's csv; nothing else.
+    ("workflows/start", "request", {"id": 1, "email": "a@b.c", "format": "pdf"}, "format"),
+    # campaigns/triggers/start: the same subscription_filter object.
+    ("campaigns/triggers/start", "request", {"id": 1, "email": "a@b.c", "subscription_filter": {"phone": 7}}, "phone"),
+    # scampaigns/activate: the table requires an activation date.
+    ("scampaigns/activate", "request", {"id": 1}, "activate_date"),
+    # scampaigns/activate: start_date is RFC 3339 or empty.
+    ("scampaigns/activate", "request", {"id": 1, "start_date": "2025-04-01 18:45"}, "start_date"),
+    # workflows/list response: a group is {ID, title} or {id, name}.
+    ("workflows/list", "response", {"error": 0, "data": [{"groups": [{"ID": "2", "title": "x"}]}]}, "groups"),
 ]
 
 
