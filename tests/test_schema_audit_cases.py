@@ -61,6 +61,12 @@ CASES: list[tuple[str, str, dict[str, Any], str]] = [
     ("scampaigns/activate", "request", {"id": 1, "start_date": "2025-04-01 18:45"}, "start_date"),
     # workflows/list response: a group is {ID, title} or {id, name}.
     ("workflows/list", "response", {"error": 0, "data": [{"groups": [{"ID": "2", "title": "x"}]}]}, "groups"),
+    # templates/add: a channel names itself.
+    ("templates/add", "request", {"name": "t", "channels": [{"fields": {"text": "hi"}}]}, "sid"),
+    # templates/update: the template to update is required.
+    ("templates/update", "request", {"name": "t", "channels": [{"sid": "email", "fields": {}}]}, "id"),
+    # campaigns/triggers/get: the mailing ID is an int.
+    ("campaigns/triggers/get", "request", {"id": "7"}, "id"),
 ]
 
 
