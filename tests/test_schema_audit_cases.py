@@ -67,6 +67,19 @@ CASES: list[tuple[str, str, dict[str, Any], str]] = [
     ("templates/update", "request", {"name": "t", "channels": [{"sid": "email", "fields": {}}]}, "id"),
     # campaigns/triggers/get: the mailing ID is an int.
     ("campaigns/triggers/get", "request", {"id": "7"}, "id"),
+    # campaigns/triggers/import_and_start: the mailing to launch is required.
+    ("campaigns/triggers/import_and_start", "request", {"data": {"email": "a@b.c"}}, "trigger_id"),
+    # campaigns/triggers/import_and_start: a matching mode needs its lookup field.
+    ("campaigns/triggers/import_and_start", "request", {"data": {}, "trigger_id": 1, "matching": "phone"}, "phone"),
+    # campaigns/triggers/import_and_start: timeout parts are counts.
+    (
+        "campaigns/triggers/import_and_start",
+        "request",
+        {"data": {}, "trigger_id": 1, "timeout": {"minutes": -5}},
+        "minutes",
+    ),
+    # campaigns/triggers/import_and_start_batch: each item is {data: {...}}.
+    ("campaigns/triggers/import_and_start_batch", "request", {"data": [{"email": "a@b.c"}], "trigger_id": 1}, "data"),
 ]
 
 
