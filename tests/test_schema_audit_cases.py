@@ -80,6 +80,15 @@ CASES: list[tuple[str, str, dict[str, Any], str]] = [
     ),
     # campaigns/triggers/import_and_start_batch: each item is {data: {...}}.
     ("campaigns/triggers/import_and_start_batch", "request", {"data": [{"email": "a@b.c"}], "trigger_id": 1}, "data"),
+    # campaigns/triggers/add: the sending channel is required.
+    ("campaigns/triggers/add", "request", {"name": "n", "content": [], "trigger_type": "api_call"}, "send_channel"),
+    # campaigns/triggers/update: push_sending_mode is fanout or last.
+    (
+        "campaigns/triggers/update",
+        "request",
+        {"id": 1, "name": "n", "content": [], "trigger_type": "api_call", "push_sending_mode": "all"},
+        "push_sending_mode",
+    ),
 ]
 
 
