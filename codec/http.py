@@ -49,7 +49,7 @@ from typing import Any, Final, Literal, TypeAlias
 from urllib.parse import parse_qsl
 
 from . import _json, schemas
-from ._api import _with_lines, decode, encode
+from ._api import decode, encode, with_lines
 from ._api_errors import ApiError, ApiErrorCode
 from ._encode import _checked_json, _Refusal
 from ._errors import DecodeError, EncodeError, pointer
@@ -580,7 +580,7 @@ def _check(payload: dict[str, Any], endpoint: str, strict: bool, document: bytes
     except ValidationError as error:
         located = error
         if document is not None:
-            located = _with_lines(error, document, schemas.shape(endpoint, "request"), limits)
+            located = with_lines(error, document, schemas.shape(endpoint, "request"), limits)
         raise HttpError(
             ApiErrorCode.VALIDATION_ERROR,
             _violations_text(located.errors),
