@@ -437,26 +437,169 @@ def test_unknown_endpoints_pass_or_are_refused(serve: Callable[..., int], kind: 
     assert_refused(send(port, "/api/v1.1/new/method", b"<xml>", XML), 200, 400, "xml")
 
 
+def test_require_token(serve: Callable[..., int], kind: str) -> None:
+    port = serve(kind, require_token=True)
+    for fmt, body, content_type in (("json", VALID_JSON, JSON), ("xml", VALID_XML, XML)):
+        text = assert_refused(send(port, EDIT, body, content_type), 200, 401, fmt)
+        assert text == "API token required: send it as the body's token or in an Authorization: Bearer header"
+    assert_refused(send(port, EDIT, VALID_JSON, {**JSON, "Authorization": "Bearer "}), 200, 401)
+    assert_refused(send(port, EDIT, VALID_JSON, {**JSON, "Authorization": "Basic dXNlcjpwdw=="}), 200, 401)
+    assert_refused(send(port, EDIT + "?token=", VALID_JSON, JSON), 200, 401)
+    with_token = json.dumps({**VALID, "token": "t0k"}).encode()
+    assert send(port, EDIT, with_token, JSON).body == with_token
+    assert send(port, EDIT, VALID_JSON, {**JSON, "Authorization": "Bearer t0k"}).reached_upstream
+    # the API reads the key from the URL too (its docs advise against it): so does the gateway
+    assert send(port, EDIT + "?token=t0k", VALID_JSON, JSON).reached_upstream
+    # the token is asked for before the payload is judged, as the API does
+    assert_refused(send(port, EDIT, b'{"rel_id": "two"}', JSON), 200, 401)
+    assert_refused(send(port, EDIT, b'{"rel_id": "two", "token": "t"}', JSON), 200, 450)
+    assert_refused(send(serve(kind, require_token=True, error_status="http"), EDIT, VALID_JSON, JSON), 401, 401)
+    # not required: passed on without one
+    assert send(serve(kind), EDIT, VALID_JSON, JSON).reached_upstream
+
+
+def test_an_empty_body_is_the_empty_request(serve: Callable[..., int], kind: str) -> None:
+    port = serve(kind)
+    # an endpoint that needs no member: passed on, empty
+    for headers in ({}, JSON, XML, {"Content-Type": "text/plain"}):
+        reply = send(port, "/api/v1.1/databases/list", b"", {**headers, "Authorization": "Bearer t"})
+        assert (reply.status, reply.reached_upstream, reply.body) == (200, True, b"")
+    # one that does: 450 naming what is missing, in the format of the Content-Type
+    text = assert_refused(send(port, EDIT, b"", XML), 200, 450, "xml")
+    assert "/: 'rel_id' is a required property" in text
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "said_once"),
+    [
+        (b"{", "application/json", "malformed JSON: "),
+        (b'{"a": 1, "a": 2}', "application/json", "malformed JSON: "),
+        (b"<xml><a>", "text/xml", "malformed XML: "),
+        (b"<xml>&x;</xml>", "text/xml", "malformed XML: "),
+        (b"<xml><a>1</a><a s='1'>2</a></xml>", "text/xml", "malformed XML: "),
+    ],
+)
+def test_refusals_say_each_thing_once(
+    serve: Callable[..., int], body: bytes, content_type: str, said_once: str
+) -> None:
+    fmt = "xml" if "xml" in content_type else "json"
+    text = assert_refused(send(serve("asgi"), EDIT, body, {"Content-Type": content_type}), 200, 400, fmt)
+    assert text.startswith("Incorrect request: " + said_once)
+    for phrase in ("Incorrect request", "malformed", "invalid JSON", "JSON:", "XML:"):
+        assert text.count(phrase) <= 1, text
+
+
+@pytest.mark.parametrize("segment", ["²", "①", "₃", "٣", "9" * 5000])
+def test_digit_like_member_names_get_an_api_answer(serve: Callable[..., int], kind: str, segment: str) -> None:
+    # once crashed the violation sort (int("²")): HTTP 500 from the server, not the API's answer
+    body = json.dumps({"pixel_data": {segment: {}}}).encode()
+    reply = send(serve(kind), "/api/v1.1/goals/register", body, JSON)
+    assert reply.status == 200
+    answer = reply.api()
+    assert set(answer) == {"error", "error_text"}
+    # 450 with schemas' ASCII-only sort key (issue 8 item 4, fixed in codec/schemas.py on
+    # another branch); until that lands, the gateway's safety net answers the API's 500
+    assert answer["error"] in (450, 500)
+
+
+def test_a_failure_inside_the_gateway_is_the_apis_500_and_logged(
+    serve: Callable[..., int], kind: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import codec.gateway
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("a bug")
+
+    port = serve(kind, error_status="http")
+    monkeypatch.setattr(codec.gateway, "read_body", broken)
+    with caplog.at_level("ERROR", logger="codec.gateway"):
+        text = assert_refused(send(port, EDIT, VALID_JSON, JSON), 500, 500)
+    assert text == "Internal service error: the gateway could not check the request"
+    assert any(record.exc_info and "a bug" in str(record.exc_info[1]) for record in caplog.records)
+
+
 # --- oversized and hostile ----------------------------------------------------------
 
 
-def test_an_oversized_body_is_413_by_content_length(serve: Callable[..., int], kind: str) -> None:
-    port = serve(kind, max_body_bytes=1024)
+@pytest.mark.parametrize(("error_status", "status"), [("api", 200), ("http", 413)])
+def test_an_oversized_body_is_400_at_the_status_of_the_mode(
+    serve: Callable[..., int], kind: str, error_status: str, status: int
+) -> None:
+    port = serve(kind, max_body_bytes=1024, error_status=error_status)
     assert send(port, EDIT, VALID_JSON, JSON).status == 200
-    # declared far larger than sent: refused before reading
-    reply = send(port, EDIT, b"", {**XML, "Content-Length": str(10**12)})
-    text = assert_refused(reply, 413, 400, "xml")
-    assert "over the gateway's limit of 1024 bytes" in text
-    # sent in full
+    # sent in full, by Content-Length
     big = json.dumps({**VALID, "weights": {f"w{i}": i for i in range(200)}}).encode()
-    assert_refused(send(port, EDIT, big, JSON), 413, 400)
+    text = assert_refused(send(port, EDIT, big, JSON), status, 400)
+    assert text == f"Incorrect request: {len(big)} bytes is over the gateway's limit of 1024 bytes"
+    # declared far larger than sent: answered at once, and the connection closed
+    reply = send(port, EDIT, b"", {**XML, "Content-Length": str(10**12)})
+    text = assert_refused(reply, status, 400, "xml")
+    assert "over the gateway's limit of 1024 bytes" in text
+    if kind == "asgi":
+        assert reply.headers.get("connection") == "close"
 
 
-def test_an_oversized_chunked_body_is_413_as_read(serve: Callable[..., int]) -> None:
-    chunks = [b'{"weights": {', *([b'"k": 1,'] * 400), b'"z": 1}}']
-    reply = send(serve("asgi", max_body_bytes=1024), EDIT, chunks, JSON, chunked=True)
-    assert_refused(reply, 413, 400)
-    assert reply.headers.get("connection") == "close"
+def _stream(port: int, chunks: Iterable[bytes], headers: dict[str, str]) -> Reply:
+    """POST while the body is still being produced, as curl and requests do with big uploads."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=TIMEOUT)
+    try:
+        conn.request("POST", EDIT, body=chunks, headers=headers, encode_chunked="Content-Length" not in headers)
+        response = conn.getresponse()
+        return Reply(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("error_status", ["api", "http"])
+def test_an_oversized_upload_gets_the_answer_not_a_reset(serve: Callable[..., int], error_status: str) -> None:
+    # 3 MB against a limit of 1 KiB, written 64 KiB at a time: a gateway that
+    # answered and closed at once reset the connection under the client
+    port = serve("asgi", max_body_bytes=1024, error_status=error_status)
+    status = 200 if error_status == "api" else 413
+    piece = b"x" * 65536
+    for _ in range(3):
+        text = assert_refused(_stream(port, iter([piece] * 48), JSON), status, 400)
+        assert text == "Incorrect request: the body is over the gateway's limit of 1024 bytes"
+        sized = {**JSON, "Content-Length": str(48 * len(piece))}
+        assert_refused(_stream(port, iter([piece] * 48), sized), status, 400)
+    # WSGI (wsgiref reads no chunked bodies): by Content-Length
+    port = serve("wsgi", max_body_bytes=1024, error_status=error_status)
+    for _ in range(3):
+        assert_refused(_stream(port, iter([piece] * 48), {**JSON, "Content-Length": str(48 * len(piece))}), status, 400)
+
+
+def test_a_client_waiting_for_100_continue_is_answered_at_once(serve: Callable[..., int]) -> None:
+    port = serve("asgi", max_body_bytes=1024)
+    with socket.create_connection((HOST, port), timeout=TIMEOUT) as sock:
+        sock.sendall(
+            f"POST {EDIT} HTTP/1.1\r\nHost: {HOST}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {10**7}\r\nExpect: 100-continue\r\n\r\n".encode()
+        )
+        received = b""
+        while b"</" not in received and not received.endswith(b"}"):
+            data = sock.recv(65536)
+            if not data:
+                break
+            received += data
+    head, _, body = received.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200 ")  # the final answer, no 100 Continue first
+    assert b"connection: close" in head.lower()
+    assert json.loads(body)["error"] == 400
+
+
+def test_an_answer_before_the_body_reads_the_body_first(serve: Callable[..., int]) -> None:
+    # refused on the method alone: the body the client is sending is still taken
+    port = serve("asgi", unknown_endpoints="refuse")
+    piece = b"x" * 65536
+    conn = http.client.HTTPConnection(HOST, port, timeout=TIMEOUT)
+    try:
+        for _ in range(2):  # and the connection stays open for the next request
+            conn.request("POST", "/api/v1.1/new/method", body=iter([piece] * 32), headers=JSON, encode_chunked=True)
+            response = conn.getresponse()
+            assert (response.status, json.loads(response.read())["error"]) == (200, 501)
+            assert response.getheader("connection") is None
+    finally:
+        conn.close()
 
 
 @pytest.mark.parametrize(
@@ -559,7 +702,7 @@ def test_asgi_content_length_checks_without_a_server() -> None:
     assert asyncio.run(call([ct, (b"content-length", b"2, 2")]))[1]["error"] == 400
     assert asyncio.run(call([ct, (b"content-length", b"2"), (b"content-length", b"3")]))[1]["error"] == 400
     status, body = asyncio.run(call([ct, (b"content-length", b"101")]))
-    assert (status, body["error"]) == (413, 400)
+    assert (status, body["error"]) == (200, 400)
     assert asyncio.run(call([ct, (b"content-length", b"2")]))[1]["error"] == 450
 
 
