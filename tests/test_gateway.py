@@ -740,6 +740,60 @@ def test_concurrent_requests_large_and_small(serve: Callable[..., int]) -> None:
         list(pool.map(one, range(24)))
 
 
+def test_other_requests_are_served_while_a_costly_body_is_checked(
+    serve: Callable[..., int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A body whose check takes long (here made to take 2 s; a real one: tens of
+    # thousands of violations to describe) must not hold up the event loop.
+    import codec.gateway
+
+    checking = threading.Event()
+    real = codec.gateway.read_body
+
+    def slow(head: Any, body: bytes, **options: Any) -> Any:
+        if len(body) > 10_000:
+            checking.set()
+            time.sleep(2)  # blocks whatever thread runs it, as pure-Python validation does
+        return real(head, body, **options)
+
+    monkeypatch.setattr(codec.gateway, "read_body", slow)
+    port = serve("asgi")
+    costly = b'{"ids": [' + b",".join([b'"x"'] * 5000) + b"]}"
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(send, port, "/api/v1.1/market/products/delete", costly, JSON)
+        assert checking.wait(TIMEOUT)
+        for _ in range(3):
+            assert send(port, EDIT, VALID_JSON, JSON).reached_upstream
+            assert_refused(send(port, EDIT, b'{"rel_id": "x"}', JSON), 200, 450)
+        assert not pending.done()  # served while the costly one was still being checked
+        assert_refused(pending.result(), 200, 450)
+
+
+def test_a_body_of_many_violations_is_checked_off_the_loop(serve: Callable[..., int]) -> None:
+    # the real thing: 15,000 violations in 60 KB (once checked on the loop,
+    # which then stood still for seconds) take long to describe; a small
+    # request sent meanwhile is answered before them
+    port = serve("asgi")
+    costly = b'{"ids": [' + b",".join([b'"x"'] * 15_000) + b"]}"
+    assert len(costly) < 64 * 1024
+
+    def timed() -> tuple[Reply, float]:
+        reply = send(port, "/api/v1.1/market/products/delete", costly, JSON)
+        return reply, time.monotonic()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        started = time.monotonic()
+        pending = pool.submit(timed)
+        time.sleep(0.05)
+        small = send(port, EDIT, VALID_JSON, JSON)
+        small_done = time.monotonic()
+        reply, costly_done = pending.result()
+    assert small.reached_upstream
+    assert assert_refused(reply, 200, 450).endswith("; and 14980 more")
+    if costly_done - started > 0.5:  # slow enough to tell: the small one did not wait for it
+        assert small_done < costly_done - 0.2
+
+
 # --- the example -----------------------------------------------------------------------
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "gateway.py"
