@@ -135,12 +135,64 @@ def test_raise_for_error() -> None:
     assert caught.value.text == ""
 
 
-@pytest.mark.parametrize("response", [{}, {"error": True}, {"error": "450"}, {"error": None}, {"data": []}])
-def test_raise_for_error_refuses_what_is_not_a_response(response: dict[str, Any]) -> None:
-    with pytest.raises(ValueError, match="not an Altcraft API response"):
+@pytest.mark.parametrize(
+    "response",
+    [
+        {},
+        {"error": True},
+        {"error": "450"},
+        {"error": None},
+        {"error": 1.0},
+        {"data": []},
+        [("error", 1)],
+        None,
+        450,
+        b"",
+        b"  \n",
+        b"[]",
+        b'"error"',
+        b"{",
+        b'{"error": 450, "error": 0}',
+        b'{"error": NaN}',
+        b'{"error": "450"}',
+        "<xml><error>450</xml>",
+        b"<xml><error string='true'>450</error></xml>",
+        b"<xml><error_text>no code</error_text></xml>",
+        b"\xff\xfe{",
+        b"<html><body>502 Bad Gateway</body></html>",
+        "Internal Server Error",
+    ],
+)
+def test_raise_for_error_refuses_what_is_not_a_response(response: Any) -> None:
+    with pytest.raises(codec.DecodeError) as caught:
         raise_for_error(response)
-    with pytest.raises(TypeError):
-        raise_for_error([("error", 1)])  # type: ignore[arg-type]
+    as_text = response.decode("latin-1") if isinstance(response, bytes) else response
+    if not (isinstance(as_text, str) and as_text.lstrip().startswith("<")):
+        assert str(caught.value).startswith("not an Altcraft API response: ")  # XML: the decoder's own message
+    # a DecodeError is a ValueError, as the old refusals were
+    with pytest.raises(ValueError):
+        raise_for_error(response)
+
+
+def test_raise_for_error_reads_bodies_as_received() -> None:
+    success = b'{"error": 0, "error_text": "Successful operation", "profile_id": "x"}'
+    for body in (success, success.decode(), bytearray(success), memoryview(success), b"\xef\xbb\xbf \n" + success):
+        assert raise_for_error(body) is None
+    xml = b"<?xml version='1.0' encoding='UTF-8'?>\n<xml><error>404</error><error_text>Profile not found</error_text></xml>"
+    for body in (xml, xml.decode().split("\n", 1)[1]):
+        with pytest.raises(ApiError) as caught:
+            raise_for_error(body)
+        assert (caught.value.code, caught.value.text) == (ApiErrorCode.NOT_FOUND, "Profile not found")
+        assert caught.value.response == {"error": 404, "error_text": "Profile not found"}
+    with pytest.raises(ApiError) as caught:
+        raise_for_error(b'{"error": 450, "error_text": "Request validation error"}')
+    assert caught.value.code == 450
+    assert raise_for_error(b"<xml><error>0</error><error_text>Successful operation</error_text></xml>") is None
+    # the line of malformed JSON
+    with pytest.raises(codec.DecodeError) as refused:
+        raise_for_error(b'{"error": 0,\n "error_text": oops}')
+    assert refused.value.line == 2
+    assert str(refused.value).count("JSON") == 1
 
 
 # --- the method ---------------------------------------------------------------
