@@ -26,9 +26,12 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
 import uvicorn  # the test extra has it: these tests must run, not skip
+from test_wheel import _clean_env, installed, wheel
 
 import codec
 from codec.gateway import AltcraftValidationMiddleware, AltcraftValidationWSGIMiddleware
+
+__all__ = ["installed", "wheel"]  # fixtures of test_wheel, used here by name
 
 HOST = "127.0.0.1"
 TIMEOUT = 10.0
@@ -796,31 +799,79 @@ def test_a_body_of_many_violations_is_checked_off_the_loop(serve: Callable[..., 
 
 # --- the example -----------------------------------------------------------------------
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "gateway.py"
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "gateway.py"
+
+
+def _run_example(command: list[str], **options: Any) -> tuple[subprocess.Popen[str], int, str]:
+    """Start the example; its process, port and first line ("gateway (ASGI) on http://...")."""
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **options)
+    assert server.stdout is not None
+    line = server.stdout.readline()
+    match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+    if not match:
+        server.kill()
+        _, err = server.communicate(timeout=TIMEOUT)
+        raise AssertionError(f"the example did not start: {line!r} {err}")
+    return server, int(match.group(1)), line
+
+
+def _stop(server: subprocess.Popen[str]) -> None:
+    server.terminate()
+    server.communicate(timeout=TIMEOUT)
+
+
+def _check_the_demo(port: int) -> None:
+    reply = send(port, EDIT, VALID_JSON, JSON)
+    assert reply.status == 200
+    assert json.loads(reply.body)["upstream_saw"] == {
+        "method": "relations/edit",
+        "content_type": "application/json",
+        "bytes": len(VALID_JSON),
+    }
+    assert_refused(send(port, EDIT, INVALID_XML, XML), 200, 450, "xml")
 
 
 def test_the_example_runs(loopback_only: None) -> None:
     help_text = subprocess.run(
         [sys.executable, str(EXAMPLE), "--help"], capture_output=True, text=True, timeout=60, check=True
     ).stdout
-    assert "--bench" in help_text
-    server = subprocess.Popen(
-        [sys.executable, str(EXAMPLE), "--port", "0", "--strict"], stdout=subprocess.PIPE, text=True
-    )
+    assert "--require-token" in help_text
+    server, port, line = _run_example([sys.executable, str(EXAMPLE), "--port", "0", "--strict"])
     try:
-        assert server.stdout is not None
-        line = server.stdout.readline()  # "gateway (ASGI) on http://127.0.0.1:PORT/api/v1.1/ {...}"
-        match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-        assert match, line
-        port = int(match.group(1))
-        reply = send(port, EDIT, VALID_JSON, JSON)
-        assert reply.status == 200
-        assert json.loads(reply.body)["upstream_saw"] == {
-            "method": "relations/edit",
-            "content_type": "application/json",
-            "bytes": len(VALID_JSON),
-        }
-        assert_refused(send(port, EDIT, INVALID_XML, XML), 200, 450, "xml")
+        assert line.startswith("gateway (ASGI) on ")
+        _check_the_demo(port)
     finally:
-        server.terminate()
-        server.wait(TIMEOUT)
+        _stop(server)
+
+
+def test_the_readme_and_the_example_name_the_same_install(loopback_only: None) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = EXAMPLE.read_text(encoding="utf-8")
+    for command in (".venv/bin/pip install '.[gateway]'", ".venv/bin/python examples/gateway.py"):
+        assert command in readme
+        assert command in example
+    assert "gateway = [" in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+
+
+def test_the_example_runs_from_a_fresh_install_of_the_package(installed: dict[str, Any], tmp_path: Path) -> None:
+    # what a user has after the README's install command (pip install ., no
+    # extras): the package in a fresh venv, no uvicorn, the script run from the clone
+    python = Path(str(installed["venv"])) / "bin" / "python"
+    server, port, line = _run_example([str(python), str(EXAMPLE), "--port", "0"], cwd=ROOT, env=_clean_env())
+    try:
+        assert line.startswith("gateway (WSGI) on ")
+        assert "uvicorn is not installed" in line
+        _check_the_demo(port)
+    finally:
+        _stop(server)
+    # run by a Python without the package (the cause of the ModuleNotFoundError users
+    # met: `python` is not the venv's): says so and how to fix it, not a traceback
+    bare = tmp_path / "bare"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", bare], check=True, timeout=60, env=_clean_env())
+    done = subprocess.run(
+        [bare / "bin" / "python", EXAMPLE], capture_output=True, text=True, timeout=60, check=False, env=_clean_env()
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith("codec is not installed for "), done.stderr
+    assert ".venv/bin/python examples/gateway.py" in done.stderr
