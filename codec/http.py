@@ -415,7 +415,9 @@ def _unicode(body: bytes, charset: str) -> str:
 def _read_json(body: bytes, charset: str, limits: Limits) -> dict[str, Any]:
     text = _unicode(body, charset).removeprefix("\ufeff")
     brackets = _json.brackets(text)
-    if len(brackets) > 2 * limits.max_elements or _json.depth(brackets) > limits.max_depth:
+    if len(brackets) > 2 * limits.max_elements:
+        raise _malformed(f"malformed JSON: more than {limits.max_elements} objects and arrays")
+    if _json.depth(brackets) > limits.max_depth:
         raise _malformed(f"malformed JSON: nested deeper than the limit of {limits.max_depth}")
     try:
         value = _json.loads(text, max_int_digits=limits.max_int_digits)

@@ -397,6 +397,14 @@ def test_malformed_json_is_400(body: bytes) -> None:
     assert (error.code, error.status) == (ApiErrorCode.INCORRECT_REQUEST, 400)
     assert error.text.startswith("Incorrect request: ")
     assert len(error.text) < 400
+    assert_said_once(error.text)
+
+
+def assert_said_once(text: str) -> None:
+    """No prefix twice: "malformed XML: malformed XML: ..." or "malformed JSON: invalid JSON: ..."."""
+    lowered = text.lower()
+    assert lowered.count("incorrect request") == 1, text
+    assert lowered.count("malformed") + lowered.count("invalid json") <= 1, text
 
 
 def test_json_numbers_up_to_the_limit_are_exact() -> None:
@@ -426,11 +434,58 @@ def test_malformed_or_hostile_xml_is_400(body: bytes) -> None:
     error = refusal(body, "application/xml")
     assert (error.code, error.status) == (400, 400)
     assert error.text.startswith("Incorrect request: malformed XML") or "not" in error.text
+    assert_said_once(error.text)
 
 
 def test_a_body_over_the_codec_limit_is_413() -> None:
     error = refusal(VALID_JSON, limits=codec.Limits(max_bytes=10))
     assert (error.code, error.status) == (400, 413)
+
+
+def test_json_past_the_element_limit_says_so() -> None:
+    error = refusal(b'{"a": [' + b",".join([b"[]"] * 20) + b"]}", limits=codec.Limits(max_elements=10))
+    assert error.text == "Incorrect request: malformed JSON: more than 10 objects and arrays"
+
+
+def test_require_token() -> None:
+    bare = {k: v for k, v in VALID.items() if k != "token"}
+    error = refusal(json.dumps(bare).encode(), require_token=True)
+    assert (error.code, error.status) == (ApiErrorCode.TOKEN_REQUIRED, 401)
+    assert error.text == "API token required: send it as the body's token or in an Authorization: Bearer header"
+    assert (
+        refusal(VALID_XML.replace(b"bfc505684d774e52b188fa1f003cd5ed", b""), "text/xml", require_token=True).code == 401
+    )
+    assert read(VALID_JSON, require_token=True).token == VALID["token"]
+    assert read(json.dumps(bare).encode(), headers={"Authorization": "Bearer b"}, require_token=True).token == "b"
+    assert read(json.dumps(bare).encode(), query="token=q", require_token=True).token == "q"
+    # before the schema: an invalid body without a token is 401, with one 450
+    assert refusal(b'{"rel_id": "x"}', require_token=True).code == 401
+    assert refusal(b'{"rel_id": "x", "token": "t"}', require_token=True).code == 450
+    # the answer in the caller's format
+    assert refusal(b"{}", headers={"Accept": "text/xml"}, require_token=True).response_format == "xml"
+
+
+def test_the_head_is_read_before_the_body() -> None:
+    from codec.http import RequestHead, read_body, read_head
+
+    assert read_head("POST", "/health", {}) is None
+    head = read_head("post", EDIT + "/", [(b"Content-Type", b"application/json"), (b"Accept", b"text/xml")])
+    assert isinstance(head, RequestHead)
+    assert (head.method, head.endpoint, head.known) == ("POST", "relations/edit", True)
+    assert head.header("content-type") == "application/json"
+    assert head.header("content-length") is None
+    assert head.error_format() == "xml"
+    assert read_body(head, VALID_JSON, validate=True).payload == VALID
+    repeated = read_head("POST", EDIT, [("X-A", "1"), ("x-a", "2"), ("Accept", "application/xml")])
+    assert repeated is not None
+    with pytest.raises(HttpError) as caught:
+        repeated.header("x-a")
+    assert (caught.value.code, caught.value.response_format) == (400, "xml")
+    refused = head.refusal(ApiErrorCode.NO_SUCH_METHOD, "no", status=404)
+    assert (refused.text, refused.status, refused.response_format) == ("The method does not exist: no", 404, "xml")
+    with pytest.raises(HttpError) as caught:
+        read_head("POST", "/api/v1.1/a/../b", {"Accept": "application/xml"})
+    assert (caught.value.code, caught.value.response_format) == (400, "xml")
 
 
 # --- validation ---------------------------------------------------------------
