@@ -328,7 +328,7 @@ class AltcraftValidationMiddleware(_Middleware[ASGIApp]):
         path: str = scope.get("path", "")
         raw = scope.get("raw_path")
         raw_path = raw.decode("latin-1").partition("?")[0] if isinstance(raw, bytes) else None
-        headers: list[tuple[bytes, bytes]] = list(scope.get("headers", ()))
+        headers: Iterable[tuple[bytes, bytes]] = scope.get("headers") or ()
         head = gate.start(scope.get("method", "POST"), path, raw_path, headers, scope.get("query_string", b""))
         if head is None:
             await self.app(scope, receive, send)
@@ -439,7 +439,9 @@ async def _run(check: Callable[[], _Answer | _Forward]) -> _Answer | _Forward:
     return await loop.run_in_executor(None, check)
 
 
-def _converted_headers(headers: list[tuple[bytes, bytes]], content_type: str, length: int) -> list[tuple[bytes, bytes]]:
+def _converted_headers(
+    headers: Iterable[tuple[bytes, bytes]], content_type: str, length: int
+) -> list[tuple[bytes, bytes]]:
     dropped = (b"content-type", b"content-length", b"transfer-encoding")
     kept = [(name, value) for name, value in headers if name.lower() not in dropped]
     return [*kept, (b"content-type", content_type.encode("latin-1")), (b"content-length", str(length).encode())]

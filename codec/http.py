@@ -196,10 +196,20 @@ def _text(value: str | bytes) -> str:
 
 def _fields(headers: Headers) -> dict[str, list[str]]:
     """Header values by lower-case name, in order."""
-    pairs: Iterable[tuple[str | bytes, str | bytes]] = headers.items() if isinstance(headers, Mapping) else headers
+    pairs: Iterable[tuple[str | bytes, str | bytes]]
+    if isinstance(headers, (list, tuple)):  # ASGI's list: no ABC check
+        pairs = headers
+    else:
+        pairs = headers.items() if isinstance(headers, Mapping) else headers
     fields: dict[str, list[str]] = {}
-    for name, value in pairs:
-        fields.setdefault(_text(name).lower(), []).append(_text(value))
+    for name, value in pairs:  # once per header of every request: no calls beyond the needed ones
+        key = (name.decode("latin-1") if isinstance(name, bytes) else name).lower()
+        text = value.decode("latin-1") if isinstance(value, bytes) else value
+        found = fields.get(key)
+        if found is None:
+            fields[key] = [text]
+        else:
+            found.append(text)
     return fields
 
 
@@ -214,7 +224,7 @@ def _single(fields: Mapping[str, list[str]], name: str) -> str | None:
 
 def _params(query: Query | None, *, strict: bool) -> dict[str, str]:
     """The ``token`` and ``format`` query parameters (the only ones the API reads)."""
-    if query is None:
+    if not query:
         return {}
     if isinstance(query, Mapping):
         return {key: str(query[key]) for key in ("token", "format") if key in query}
@@ -347,7 +357,16 @@ def endpoint_from_path(path: str, *, raw_path: str | None = None) -> str | None:
             router would normalise to it) that is not canonical; 501 (HTTP
             404) for ``/api/v1.1/`` naming no method.
     """
-    paths = (path,) if raw_path is None or raw_path == path else (path, raw_path)
+    if raw_path == path:
+        raw_path = None
+    if len(path) > 200 or (raw_path is not None and len(raw_path) > 200):
+        return _endpoint.__wrapped__(path, raw_path)  # not kept: no method has such a path
+    return _endpoint(path, raw_path)
+
+
+@lru_cache(maxsize=1024)  # a server sees the same few paths over and over; refusals are not cached
+def _endpoint(path: str, raw_path: str | None) -> str | None:
+    paths = (path,) if raw_path is None else (path, raw_path)
     plain = all(_CANONICAL.fullmatch(candidate) is not None for candidate in paths)
     if not plain:
         if not any(_is_api(p) or _is_api(posixpath.normpath("/" + p.lstrip("/"))) for p in paths):
@@ -412,13 +431,20 @@ def _unicode(body: bytes, charset: str) -> str:
         raise _malformed(f"the body is not valid {charset} (byte {exc.start})") from None
 
 
-def _read_json(body: bytes, charset: str, limits: Limits) -> dict[str, Any]:
-    text = _unicode(body, charset).removeprefix("\ufeff")
+def _check_nesting(text: str, limits: Limits) -> None:
+    """Refuse JSON nested past the limits before ``json.loads`` recurses into it."""
     brackets = _json.brackets(text)
     if len(brackets) > 2 * limits.max_elements:
         raise _malformed(f"malformed JSON: more than {limits.max_elements} objects and arrays")
     if _json.depth(brackets) > limits.max_depth:
         raise _malformed(f"malformed JSON: nested deeper than the limit of {limits.max_depth}")
+
+
+def _read_json(body: bytes, charset: str, limits: Limits) -> dict[str, Any]:
+    text = _unicode(body, charset).removeprefix("\ufeff")
+    opening = text.count("{") + text.count("[")  # at C speed: bounds depth and containers from above
+    if opening > limits.max_depth or opening > limits.max_elements:
+        _check_nesting(text, limits)
     try:
         value = _json.loads(text, max_int_digits=limits.max_int_digits)
     except _json.EmbeddedJSONError as exc:
