@@ -125,9 +125,9 @@ class _Connection:
         self.sock.close()
 
 
-def _request(content_type: str, body: bytes) -> bytes:
+def _request(content_type: str, body: bytes, path: str = EDIT) -> bytes:
     head = (
-        f"POST {EDIT} HTTP/1.1\r\nHost: {HOST}\r\nContent-Type: {content_type}\r\n"
+        f"POST {path} HTTP/1.1\r\nHost: {HOST}\r\nContent-Type: {content_type}\r\n"
         f"Authorization: Bearer bfc505684d774e52b188fa1f003cd5ed\r\nContent-Length: {len(body)}\r\n\r\n"
     )
     return head.encode("ascii") + body
@@ -258,6 +258,46 @@ def in_process(seconds: float) -> list[tuple[str, str, float]]:
     return asyncio.run(run())
 
 
+COSTLY_XML = b"<xml>" + b"<ids>x</ids>" * 5000 + b"</xml>"  # 60 KB, 5,000 violations of market/products/delete
+
+
+def stall(rounds: int) -> list[tuple[float, float, float]]:
+    """While the gateway checks a costly body, how long a valid request waits.
+
+    Per round: the seconds the costly body took to be answered, and the median
+    and longest time of the valid relations/edit requests sent meanwhile, one
+    after another on another connection."""
+    child = _Child("gateway")
+    results = []
+    try:
+        small = _Connection(child.port, _request("application/json", EDIT_JSON))
+        _check(*small.call())
+        for _ in range(rounds):
+            costly = _Connection(child.port, _request("text/xml", COSTLY_XML, "/api/v1.1/market/products/delete"))
+            done: list[float] = []
+            began = time.perf_counter()
+
+            def send_costly(connection: _Connection = costly) -> None:
+                connection.call()
+                done.append(time.perf_counter() - began)
+
+            thread = threading.Thread(target=send_costly)
+            thread.start()
+            time.sleep(0.02)  # its body is in
+            waits = []
+            while thread.is_alive():
+                sent = time.perf_counter()
+                _check(*small.call())
+                waits.append(time.perf_counter() - sent)
+            thread.join()
+            costly.close()
+            results.append((done[0], statistics.median(waits), max(waits)))
+        small.close()
+    finally:
+        child.close()
+    return results
+
+
 def print_table(rows: Sequence[tuple[str, str, list[float]]], args: argparse.Namespace) -> None:
     """The median rate of each case, and its median ratio to the bare app in the same rounds
     (adjacent in time, so slow drifts of a shared machine cancel out)."""
@@ -307,6 +347,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("\nthe same requests, the ASGI app called in this process without HTTP (CPU per request):")
     for fmt, which, micros in in_process(args.seconds):
         print(f"{fmt:<5} {which:<16} {micros:>6.1f} µs")
+    print(f"\na costly body ({len(COSTLY_XML)} bytes of XML, 5,000 violations) and valid requests sent meanwhile:")
+    for costly, median, longest in stall(args.rounds):
+        print(
+            f"answered in {costly:.2f} s; meanwhile a valid request took {median * 1e3:.1f} ms (longest {longest * 1e3:.1f} ms)"
+        )
     return 0
 
 
