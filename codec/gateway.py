@@ -524,7 +524,7 @@ def _wsgi_answer(
     if answer.unread == "drain":
         # The body's rest, read and dropped (``already`` bytes of it were read).
         length_text = str(environ.get("CONTENT_LENGTH") or "").strip()
-        if length_text.isdigit() and int(length_text) <= _DRAIN_BYTES:
+        if length_text.isascii() and length_text.isdigit() and int(length_text) <= _DRAIN_BYTES:
             _read_exactly(environ["wsgi.input"], int(length_text) - already, keep=False)
         elif not length_text and environ.get("wsgi.input_terminated"):
             _read_exactly(environ["wsgi.input"], _DRAIN_BYTES, keep=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import http.client
+import io
 import json
 import re
 import socket
@@ -707,6 +708,39 @@ def test_asgi_content_length_checks_without_a_server() -> None:
     status, body = asyncio.run(call([ct, (b"content-length", b"101")]))
     assert (status, body["error"]) == (200, 400)
     assert asyncio.run(call([ct, (b"content-length", b"2")]))[1]["error"] == 450
+
+
+def _call_wsgi(app: Any, body: bytes, **environ: Any) -> tuple[str, dict[str, Any], io.BytesIO]:
+    """Call a WSGI middleware without a server: (status, decoded answer, the input stream)."""
+    stream = io.BytesIO(body)
+    base = {"REQUEST_METHOD": "POST", "PATH_INFO": EDIT, "CONTENT_TYPE": "application/json", "wsgi.input": stream}
+    started: list[str] = []
+    chunks = app({**base, **environ}, lambda status, headers: started.append(status))
+    return started[0], json.loads(b"".join(chunks)), stream
+
+
+def test_wsgi_bodies_without_a_length_and_refused_bodies_are_read_to_the_end() -> None:
+    app = AltcraftValidationWSGIMiddleware(echo_wsgi, max_body_bytes=100, error_status="http")
+    big = b"x" * 5000
+    # read to the end when the server says the input ends (chunked): over the limit, 413, and drained
+    status, answer, stream = _call_wsgi(app, big, **{"wsgi.input_terminated": True})
+    assert (status, answer["error"]) == ("413 Request Entity Too Large", 400)
+    assert stream.read() == b""
+    # by Content-Length: refused before reading, then drained so that the client gets the answer
+    status, answer, stream = _call_wsgi(app, big, CONTENT_LENGTH=str(len(big)))
+    assert (status, answer["error"], stream.read()) == ("413 Request Entity Too Large", 400, b"")
+    # a refused method: the body is drained too
+    refusing = AltcraftValidationWSGIMiddleware(echo_wsgi, unknown_endpoints="refuse")
+    status, answer, stream = _call_wsgi(refusing, big, CONTENT_LENGTH="5000", PATH_INFO="/api/v1.1/new/method")
+    assert (status, answer["error"], stream.read()) == ("200 OK", 501, b"")
+    # neither a length nor the end marked: no body (PEP 3333), the empty request
+    status, answer, stream = _call_wsgi(app, b'{"rel_id": 2}')
+    assert (status, answer["error"]) == ("422 Unprocessable Entity", 450)
+    assert "'rel_id' is a required property" in answer["error_text"]
+    # a length that is no number, even one str.isdigit() takes
+    for length in ("2x", "²"):
+        status, answer, _ = _call_wsgi(app, b"{}", CONTENT_LENGTH=length)
+        assert (status, answer["error"]) == ("400 Bad Request", 400)
 
 
 # --- connections -------------------------------------------------------------------
