@@ -138,8 +138,19 @@ def _check(status: bytes, body: bytes) -> None:
         raise RuntimeError(f"unexpected answer: {status!r} {body[:200]!r}")
 
 
-def _measure(port: int, request: bytes, connections: int, seconds: float) -> float:
-    """Requests per second with ``connections`` busy connections, after a warm-up."""
+def _cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far (Linux ``/proc``; 0.0 elsewhere)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _measure(port: int, request: bytes, connections: int, seconds: float, pid: int = 0) -> tuple[float, float]:
+    """Requests per second with ``connections`` busy connections, after a warm-up, and the
+    server's CPU seconds per request (``pid``'s, over the same window)."""
     clients = [_Connection(port, request) for _ in range(connections)]
     for client in clients:
         _check(*client.call())
@@ -160,9 +171,9 @@ def _measure(port: int, request: bytes, connections: int, seconds: float) -> flo
     for thread in threads:
         thread.start()
     time.sleep(min(0.5, seconds / 2))  # warm-up, not counted
-    before, began = sum(counts), time.perf_counter()
+    before, began, cpu = sum(counts), time.perf_counter(), _cpu_seconds(pid)
     time.sleep(seconds)
-    after, elapsed = sum(counts), time.perf_counter() - began
+    after, elapsed, cpu = sum(counts), time.perf_counter() - began, _cpu_seconds(pid) - cpu
     stop.set()
     for thread in threads:
         thread.join(30)
@@ -170,7 +181,7 @@ def _measure(port: int, request: bytes, connections: int, seconds: float) -> flo
         client.close()
     if errors:
         raise errors[0]
-    return (after - before) / elapsed
+    return (after - before) / elapsed, cpu / max(after - before, 1)
 
 
 class _Child:
@@ -195,8 +206,11 @@ class _Child:
         self.sock.close()
 
 
-def bench(args: argparse.Namespace) -> list[tuple[str, str, list[float]]]:
-    """Requests/second of every case, one figure per round."""
+Row = tuple[str, str, list[float], list[float]]  # format, server, req/s and server CPU s/request per round
+
+
+def bench(args: argparse.Namespace) -> list[Row]:
+    """Requests/second and server CPU per request of every case, one figure per round."""
     cases: list[tuple[str, str, str, bytes]] = [
         ("JSON", "bare", "application/json", EDIT_JSON),
         ("JSON", "gateway", "application/json", EDIT_JSON),
@@ -208,15 +222,19 @@ def bench(args: argparse.Namespace) -> list[tuple[str, str, list[float]]]:
     try:
         for _fmt, which, content_type, body in cases:  # every server up, every validator built
             _measure(children[which].port, _request(content_type, body), 1, 0.05)
-        results: dict[tuple[str, str], list[float]] = {}
+        rates: dict[tuple[str, str], list[float]] = {}
+        cpus: dict[tuple[str, str], list[float]] = {}
         for _ in range(args.rounds):
             for fmt, which, content_type, body in cases:
-                rate = _measure(children[which].port, _request(content_type, body), args.connections, args.seconds)
-                results.setdefault((fmt, which), []).append(rate)
+                child = children[which]
+                request = _request(content_type, body)
+                rate, cpu = _measure(child.port, request, args.connections, args.seconds, child.process.pid)
+                rates.setdefault((fmt, which), []).append(rate)
+                cpus.setdefault((fmt, which), []).append(cpu)
     finally:
         for child in children.values():
             child.close()
-    return [(fmt, which, rates) for (fmt, which), rates in results.items()]
+    return [(fmt, which, rates[fmt, which], cpus[fmt, which]) for fmt, which in rates]
 
 
 def in_process(seconds: float) -> list[tuple[str, str, float]]:
@@ -298,28 +316,39 @@ def stall(rounds: int) -> list[tuple[float, float, float]]:
     return results
 
 
-def print_table(rows: Sequence[tuple[str, str, list[float]]], args: argparse.Namespace) -> None:
-    """The median rate of each case, and its median ratio to the bare app in the same rounds
-    (adjacent in time, so slow drifts of a shared machine cancel out)."""
+def print_table(rows: Sequence[Row], args: argparse.Namespace) -> None:
+    """Per case: the median rate and its range, its median ratio to the bare app in the same
+    rounds (adjacent in time, so slow drifts of a shared machine cancel out), the server's CPU
+    per request, and the ratio of the bare app's CPU per request to it: the throughput a
+    CPU-bound server reaches, which other load on the machine does not blur."""
     labels = {
         "bare": "app without the middleware",
         "gateway": "through the middleware",
         "gateway-convert": "through the middleware, converted to JSON",
     }
-    rates_of = {(fmt, which): rates for fmt, which, rates in rows}
+    by_case = {(fmt, which): (rates, cpus) for fmt, which, rates, cpus in rows}
     print(
         f"relations/edit, valid request; uvicorn {_uvicorn_version()} (1 worker, h11) on {HOST}; "
         f"{args.connections} keep-alive connections; {args.rounds} interleaved rounds of {args.seconds:g} s; "
         f"Python {sys.version.split()[0]}; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
     )
-    print(f"{'body':<5} {'server':<42} {'req/s':>7} {'(min-max)':>13} {'vs bare':>8} {'added/request':>14}")
-    for fmt, which, rates in rows:
-        bare = rates_of[fmt, "bare"]
-        rate = statistics.median(rates)
-        ratio = statistics.median(r / b for r, b in zip(rates, bare, strict=True))
-        spread = f"({min(rates):.0f}-{max(rates):.0f})"
-        added = "" if which == "bare" else f"{(1 / ratio - 1) / statistics.median(bare) * 1e6:.0f} µs"
-        print(f"{fmt:<5} {labels[which]:<42} {rate:>7.0f} {spread:>13} {ratio:>8.0%} {added:>14}")
+    print(
+        f"{'body':<5} {'server':<42} {'req/s':>7} {'(min-max)':>13} {'vs bare':>8}"
+        f" {'server CPU/request':>19} {'(min-max)':>11} {'vs bare':>8}"
+    )
+    for fmt, which, rates, cpus in rows:
+        bare_rates, bare_cpus = by_case[fmt, "bare"]
+        ratio = statistics.median(r / b for r, b in zip(rates, bare_rates, strict=True))
+        cpu_ratio = statistics.median(b / c for b, c in zip(bare_cpus, cpus, strict=True) if c)
+        print(
+            f"{fmt:<5} {labels[which]:<42} {statistics.median(rates):>7.0f} {_span(rates, 1, '.0f'):>13}"
+            f" {ratio:>8.0%} {statistics.median(cpus) * 1e6:>16.0f} µs {_span(cpus, 1e6, '.0f'):>11}"
+            f" {cpu_ratio:>8.0%}"
+        )
+
+
+def _span(values: Sequence[float], scale: float, spec: str) -> str:
+    return f"({min(values) * scale:{spec}}-{max(values) * scale:{spec}})"
 
 
 def _uvicorn_version() -> str:
