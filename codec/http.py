@@ -757,8 +757,10 @@ def render_response(
             raise EncodeError(f"nesting deeper than the limit of {limits.max_depth}") from None
         return JSON_CONTENT_TYPE, _json.dumps(checked).encode("utf-8")
     if fmt == "xml":
-        name = None if endpoint is None else schemas._normalize(endpoint).lower()
-        if name is not None and name in _known():
-            return XML_CONTENT_TYPE, encode(payload, endpoint=name, direction="response", limits=limits)
+        if endpoint is not None:
+            try:
+                return XML_CONTENT_TYPE, encode(payload, endpoint=endpoint.lower(), direction="response", limits=limits)
+            except schemas.UnknownEndpointError:
+                pass  # no schema: the plain dialect
         return XML_CONTENT_TYPE, encode(payload, limits=limits)
     raise ValueError(f"fmt must be 'json' or 'xml', not {fmt!r}")
