@@ -605,8 +605,8 @@ def parse_request(
         raw_path: the path as sent, when known (see :func:`endpoint_from_path`).
         validate: check the payload against the endpoint's request schema
             (endpoints without one are not checked).
-        strict: with ``validate``, refuse top-level members the schema does
-            not document.
+        strict: with ``validate``, refuse members the schema does not
+            document, at every level.
         require_token: refuse a request that carries no token (in the body,
             ``Authorization: Bearer`` or the query) with the API's 401.
         limits: the codec's bounds on size and depth.
