@@ -617,10 +617,16 @@ def test_error_bodies() -> None:
 @settings(max_examples=150)  # the codec's own properties run the big numbers; this checks the wiring
 @given(documents)
 def test_rendered_json_and_xml_read_back_the_same(document: dict[str, Any]) -> None:
+    refused = []
     for fmt, content_type in (("json", "application/json"), ("xml", "application/xml")):
-        _, body = render_response(document, fmt)  # type: ignore[arg-type]
+        try:
+            _, body = render_response(document, fmt)  # type: ignore[arg-type]
+        except codec.EncodeError as error:  # what the codec cannot keep (§6), refused in both formats
+            refused.append(error.msg)
+            continue
         request = read(body, content_type, path="/api/v1.1/any/method", validate=False)
         assert same(request.payload, document)
+    assert len(refused) in (0, 2), refused
 
 
 @settings(max_examples=300)
