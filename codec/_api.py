@@ -148,9 +148,10 @@ def _index(part: str, size: int) -> int | None:
     """
     if not (part.isascii() and part.isdigit()):
         return None
-    if len(part) > len(str(size)):
+    digits = part.lstrip("0") or "0"
+    if len(digits) > len(str(size)):
         return size  # out of range
-    return int(part)
+    return int(digits)
 
 
 class _Wanted:

@@ -659,8 +659,9 @@ def _reference_line(root: Any, path: str, shape: Any) -> int | None:
         element = run[0]
         is_array = len(run) > 1 or element.get("array") == "true" or (shape is not None and shape.kind.name == "ARRAY")
         if is_array and index < len(parts) and parts[index].isascii() and parts[index].isdigit():
-            if len(parts[index]) <= 6 and int(parts[index]) < len(run):
-                element = run[int(parts[index])]
+            digits = parts[index].lstrip("0") or "0"
+            if len(digits) <= 6 and int(digits) < len(run):
+                element = run[int(digits)]
             index += 1
             shape = None if shape is None else shape.items
     return element.sourceline if isinstance(element.sourceline, int) else None
@@ -683,7 +684,9 @@ _trees = st.recursive(
     lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_small_keys, inner, max_size=3)),
     max_leaves=25,
 )
-_odd_segments = st.sampled_from(["0", "1", "3", "01", "²", "①", "₃", "9" * 5000, "a", "data", "~0", ""])
+_odd_segments = st.sampled_from(
+    ["0", "1", "3", "01", "001", "²", "①", "₃", "9" * 5000, "0" * 5000 + "1", "a", "data", "~0", ""]
+)
 
 
 @settings(max_examples=200)
@@ -711,8 +714,18 @@ def test_one_walk_finds_the_line_of_every_pointer(
 def test_violations_with_digit_like_segments_get_lines_not_crashes() -> None:
     from codec import _api, _decode
 
-    root = _decode.parse(b"<xml>\n<a array='true'>\n<b>1</b>\n</a>\n<c>2</c>\n</xml>")
-    paths = ["/a/²", "/a/①/b", "/a/₃", "/a/" + "9" * 5000, "/a/0/b", "/a/01/b", "/c/0"]
+    root = _decode.parse(b"<xml>\n<a array='true'>\n<b>1</b>\n</a>\n<c>2</c>\n<d>1</d>\n<d>2</d>\n</xml>")
+    paths = [
+        "/a/²",
+        "/a/①/b",
+        "/a/₃",
+        "/a/" + "9" * 5000,
+        "/a/0/b",
+        "/a/01/b",
+        "/c/0",
+        "/d/01",
+        "/d/" + "0" * 5000 + "1",
+    ]
     assert _api.lines_of(root, paths, None) == {
         "/a/²": 2,
         "/a/①/b": 2,
@@ -721,6 +734,8 @@ def test_violations_with_digit_like_segments_get_lines_not_crashes() -> None:
         "/a/0/b": 3,
         "/a/01/b": 3,
         "/c/0": 5,
+        "/d/01": 7,  # read as 1, as before (jsonschema never writes leading zeros)
+        "/d/" + "0" * 5000 + "1": 7,
     }
 
 
