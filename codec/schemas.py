@@ -63,7 +63,8 @@ class Violation:
         message: what is wrong, for a person.
         keyword: the JSON Schema keyword that failed (``type``, ``required``...;
             ``additionalProperties`` for a member strict mode refuses), or
-            ``depth`` for a payload nested past ``Limits.max_depth``.
+            ``depth`` / ``digits`` for a payload past ``Limits.max_depth`` /
+            ``Limits.max_int_digits`` (checked before the schema).
         line: the XML line of the offending element, when the payload came as XML.
     """
 
@@ -300,8 +301,7 @@ def _root_schema(schema_id: str, strict: bool) -> dict[str, Any]:
     if strict:
         # The strict variant adds the endpoint's closure (see _Closure) to the
         # schema: both backends evaluate the same standard document.
-        root["$id"] = schema_id.replace(_BASE_URI, _BASE_URI + "strict/", 1)
-        root["$ref"] = schema_id
+        root["$id"] = schema_id.split("#")[0].replace(_BASE_URI, _BASE_URI + "strict/", 1)
         closure, defs = _Closure.of(schema_id)
         if defs:
             root["allOf"] = [closure]
@@ -520,21 +520,29 @@ class _TooDeep(Exception):
         self.path = path
 
 
-def _prepare(payload: Any, max_depth: int) -> Any:
-    """The payload as both backends take it, checked for depth, without recursing.
+class _TooLong(Exception):
+    def __init__(self, path: str) -> None:
+        self.path = path
 
-    Refuses a payload nested past ``max_depth`` before either backend runs (the
-    reference one would hit RecursionError, the Rust one could overflow its
-    stack on a recursive schema). A Mapping that is not a dict (MappingProxyType,
+
+def _prepare(payload: Any, limits: Limits) -> Any:
+    """The payload as both backends take it, checked against ``limits``, without recursing.
+
+    Refuses a payload nested past ``limits.max_depth`` before either backend
+    runs (the reference one would hit RecursionError, the Rust one could
+    overflow its stack on a recursive schema), and an integer longer than
+    ``limits.max_int_digits`` (the decoder and encoder refuse it too; Python
+    cannot even print it). A Mapping that is not a dict (MappingProxyType,
     ChainMap, UserDict...) is an object like a dict: such a payload is copied
     with plain dicts in their place; any other payload is returned as it is.
     """
     # Breadth first, level by level; each entry remembers its parent so the
-    # path of the first value too deep can be given.
+    # path of the first value past a limit can be given.
     levels: list[list[tuple[Any, int, Any]]] = [[(payload, -1, None)]]
     foreign = False
+    bits = limits.max_int_digits * 3  # below 3 bits a digit, no int is too long
     while levels[-1]:
-        if len(levels) > max_depth:
+        if len(levels) > limits.max_depth:
             raise _TooDeep(_path_of(levels, len(levels) - 1, 0))
         below: list[tuple[Any, int, Any]] = []
         for index, (container, _, _) in enumerate(levels[-1]):
@@ -544,13 +552,26 @@ def _prepare(payload: Any, max_depth: int) -> Any:
             elif isinstance(container, (list, tuple)):
                 pairs = enumerate(container)
             else:
-                continue  # a scalar payload (it fails the schema's "type")
+                if isinstance(container, int) and container.bit_length() > bits and _too_long(container, limits):
+                    raise _TooLong(_path_of(levels, len(levels) - 1, index))
+                continue
             for key, child in pairs:
                 kind = type(child)
                 if kind is dict or kind is list or (kind is not str and isinstance(child, (Mapping, list, tuple))):
                     below.append((child, index, key))
+                elif kind is not str and isinstance(child, int) and child.bit_length() > bits:
+                    below.append((child, index, key))  # checked one level down, with its path
         levels.append(below)
     return _plain(payload) if foreign else payload
+
+
+def _too_long(number: int, limits: Limits) -> bool:
+    return abs(number) >= _power_of_ten(limits.max_int_digits)
+
+
+@cache
+def _power_of_ten(digits: int) -> int:
+    return 10**digits
 
 
 def _path_of(levels: list[list[tuple[Any, int, Any]]], level: int, index: int) -> str:
@@ -573,8 +594,14 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _too_deep(path: str, limits: Limits) -> Violation:
-    return Violation(path, f"nested deeper than the limit of {limits.max_depth} (Limits.max_depth)", "depth")
+def _past_limits(payload: Any, limits: Limits) -> tuple[Any, Violation | None]:
+    try:
+        return _prepare(payload, limits), None
+    except _TooDeep as deep:
+        return None, Violation(deep.path, f"nested deeper than the limit of {limits.max_depth} (Limits.max_depth)", "depth")
+    except _TooLong as long:
+        message = f"an integer of more than {limits.max_int_digits} digits (Limits.max_int_digits)"
+        return None, Violation(long.path, message, "digits")
 
 
 # --- errors a person can act on ---------------------------------------------
@@ -584,7 +611,7 @@ def _describe(value: Any) -> str:
     """``value`` named for a message: scalars as written, never a whole object or array."""
     if isinstance(value, str):
         text = str.__repr__(value[:60] if len(value) > 80 else value)
-        return f"{text[:-1]}...{text[-1]} ({len(value)} characters)" if len(value) > 80 else text
+        return f"{text[:-1]}…{text[-1]} ({len(value)} characters)" if len(value) > 80 else text
     if value is None or isinstance(value, bool):
         return json.dumps(value)
     if isinstance(value, int):
@@ -611,6 +638,11 @@ _FORMAT_NAMES: Final = {
     "date-time": "an RFC 3339 date-time (2024-01-31T12:00:00Z)",
     "date": "an RFC 3339 date (2024-01-31)",
 }
+
+
+def _kinds(value: Any) -> str:
+    kinds = [str.__repr__(k) for k in ([value] if isinstance(value, str) else value)]
+    return kinds[0] if len(kinds) == 1 else f"{', '.join(kinds[:-1])} or {kinds[-1]}"
 
 
 def _names(names: list[str]) -> str:
@@ -668,7 +700,7 @@ def _alternatives(error: jsonschema.ValidationError) -> str:
     if not fitting:
         kinds = [o.get("type") for o in options if isinstance(o, Mapping)]
         if all(isinstance(k, str) for k in kinds):
-            return f"{what} is not of type {' or '.join(str.__repr__(k) for k in kinds)}"
+            return f"{what} is not of type {_kinds(kinds)}"
     shown = fitting or branches
     reasons = [_message(min(subs, key=_relevance)) for _, subs in sorted(shown.items())]
     return f"{what} fits none of the {len(options)} allowed forms: " + "; ".join(reasons)[:400]
@@ -678,8 +710,7 @@ def _message(error: jsonschema.ValidationError) -> str:  # noqa: PLR0911, PLR091
     keyword, value, instance, node = error.validator, error.validator_value, error.instance, error.schema
     what = _describe(instance)
     if keyword == "type":
-        kinds = [value] if isinstance(value, str) else list(value)
-        return f"{what} is not of type {' or '.join(str.__repr__(k) for k in kinds)}"
+        return f"{what} is not of type {_kinds(value)}"
     if keyword == "enum":
         title = node.get("title") if isinstance(node, Mapping) else None
         listed = ", ".join(_literal(v) for v in value)
@@ -747,7 +778,8 @@ def _violations(payload: Any, schema_id: str, strict: bool) -> tuple[list[Violat
     if not errors:
         return [], None
     violations = [_violation(error) for error in errors]
-    best = min(range(len(errors)), key=lambda i: _relevance(errors[i]))
+    # Ties go to the first in path order, so every implementation picks the same.
+    best = min(range(len(errors)), key=lambda i: (_relevance(errors[i]), _sort_key(violations[i])))
     return violations, violations[best]
 
 
@@ -771,10 +803,9 @@ def iter_errors(
         UnknownEndpointError: no such endpoint.
     """
     schema_id = _schema_id(endpoint, direction)
-    try:
-        payload = _prepare(payload, limits.max_depth)
-    except _TooDeep as deep:
-        yield _too_deep(deep.path, limits)
+    payload, refused = _past_limits(payload, limits)
+    if refused is not None:
+        yield refused
         return
     violations, _ = _violations(payload, schema_id, strict)
     yield from sorted(violations, key=_sort_key)
@@ -802,7 +833,9 @@ def validate(
         backend: ``"auto"`` (jsonschema-rs when installed), ``"jsonschema"``
             or ``"jsonschema-rs"``.
         limits: a payload nested past ``limits.max_depth`` is refused with one
-            violation of keyword ``"depth"``, before the schema is consulted.
+            violation of keyword ``"depth"``, one with an integer longer than
+            ``limits.max_int_digits`` with keyword ``"digits"``, before the
+            schema is consulted.
 
     Raises:
         ValidationError: the payload is invalid; ``.errors`` has every violation.
@@ -810,11 +843,9 @@ def validate(
     """
     schema_id = _schema_id(endpoint, direction)
     name = _normalize(endpoint)
-    try:
-        payload = _prepare(payload, limits.max_depth)
-    except _TooDeep as deep:
-        violation = _too_deep(deep.path, limits)
-        raise ValidationError([violation], best=violation, endpoint=name, direction=direction) from None
+    payload, refused = _past_limits(payload, limits)
+    if refused is not None:
+        raise ValidationError([refused], best=refused, endpoint=name, direction=direction)
     chosen = globals()["backend"]() if backend == "auto" else backend
     if chosen == "jsonschema-rs":
         if _fast_module() is None:

@@ -15,7 +15,9 @@ import socket
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections import ChainMap, UserDict
+from collections.abc import Iterator, Mapping
+from types import MappingProxyType
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +48,7 @@ def errors(payload: Any, endpoint: str, direction: Any, **options: Any) -> list[
 
 def test_endpoints_lists_every_endpoint_sorted() -> None:
     names = codec.endpoints()
-    assert len(names) == 122
+    assert len(names) >= 122  # the audit adds endpoints; none is ever dropped
     assert list(names) == sorted(names)
     assert len(set(names)) == len(names)
     assert {"relations/get", "profiles/list", "databases/list", "campaigns/triggers/start"} <= set(names)
@@ -759,3 +761,293 @@ def test_ecma_regex_translation() -> None:
     assert schemas._ecma_regex(r"^a\$$").pattern == r"^a\$\Z"
     assert schemas._ecma_regex("[$]$").pattern == r"[$]\Z"
     assert schemas._ecma_regex(r"[\]$]b").pattern == r"[\]$]b"
+
+
+# ------------------------------------------------- errors a person can act on
+
+MANIFEST = json.loads((ROOT / "vectors" / "manifest.json").read_text(encoding="utf-8"))
+SCHEMA_VECTORS = [case for case in MANIFEST["cases"] if case["kind"] == "schema"]
+NAMED = [case for case in SCHEMA_VECTORS if "first" in case]
+
+
+def _vector(case: dict[str, Any]) -> Any:
+    return json.loads((ROOT / "vectors" / case["files"]["json"]).read_text(encoding="utf-8"))
+
+
+def test_the_named_vectors_are_there() -> None:
+    names = {case["id"] for case in NAMED}
+    assert "schema-relations-get-request-invalid-no-lookup-field" in names
+    assert "schema-profiles-import-request-invalid-strict-nested-misspelling" in names
+    assert len(NAMED) >= 8
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("case", NAMED, ids=[case["id"] for case in NAMED])
+def test_the_first_error_names_the_real_problem(case: dict[str, Any], backend: Any) -> None:
+    payload = _vector(case)
+    with pytest.raises(codec.ValidationError) as caught:
+        codec.validate(
+            payload, endpoint=case["endpoint"], direction=case["direction"], strict=case["strict"], backend=backend
+        )
+    best = caught.value.best
+    first = case["first"]
+    assert (best.path, best.keyword) == (first["path"], first["keyword"])
+    for word in first["words"]:
+        assert word in best.message
+    assert str(best) in str(caught.value)
+
+
+def test_the_issue_cases_word_for_word() -> None:
+    request = {"rel_id": 2, "email": "not-an-email", "matching": "email"}
+    found = errors(request, "relations/get", "request", strict=True)
+    assert [str(v) for v in found] == ["/email: 'not-an-email' is not an email address"]
+    found = errors({"rel_id": 2, "matching": "emial", "email": "a@example.com"}, "relations/get", "request")
+    assert [str(v) for v in found] == [
+        "/matching: 'emial' is not a matching mode; one of: email, email_profile, phone, profile_id, custom"
+    ]
+    found = errors({"rel_id": 2}, "relations/get", "request")
+    assert [v.message for v in found] == ["one of profile_id, email, phone, field_name (with field_value) is required"]
+
+
+def test_a_wrong_enum_value_is_one_error_everywhere() -> None:
+    # Every enum the payload can reach is checked once: no node adds its own
+    # enum to one it refers to (two lists of modes for one mistake).
+    doubled = []
+    for endpoint in codec.endpoints():
+        for direction in ("request", "response"):
+            document = codec.schema(endpoint, direction)
+            stack: list[Any] = [document]
+            while stack:
+                node = stack.pop()
+                if isinstance(node, dict):
+                    if "enum" in node and "$ref" in node:
+                        doubled.append(f"{endpoint}.{direction}")
+                    stack.extend(node.values())
+                elif isinstance(node, list):
+                    stack.extend(node)
+    assert not doubled
+
+
+def _containers(value: Any) -> Iterator[Any]:
+    if isinstance(value, dict):
+        yield value
+        for child in value.values():
+            yield from _containers(child)
+    elif isinstance(value, list):
+        yield value
+        for child in value:
+            yield from _containers(child)
+
+
+NOT_SCALARS = [{"a": [1, {"b": "c"}]}, [{"c": 1}, 2], {"email": "x"}, ["email"]]
+
+
+def _assert_no_repr(payload: Any, violations: list[codec.Violation]) -> None:
+    reprs = {repr(c) for c in _containers(payload) if c}
+    for violation in violations:
+        leaked = [r for r in reprs if r in violation.message]
+        assert not leaked, f"{violation}: repr of {leaked[0]}"
+        assert "{'" not in violation.message
+        assert "[{" not in violation.message
+
+
+@pytest.mark.parametrize("case", SCHEMA_VECTORS[::3], ids=[case["id"] for case in SCHEMA_VECTORS[::3]])
+def test_no_message_holds_a_repr_of_the_payload(case: dict[str, Any]) -> None:
+    """Across the schema vectors, and with each top-level member (and the
+    payload itself) replaced by objects and arrays, whatever keyword fails."""
+    payload = _vector(case)
+    options = {"endpoint": case["endpoint"], "direction": case["direction"]}
+    trials = [payload, *NOT_SCALARS]
+    if isinstance(payload, dict):
+        trials += [dict(payload, **{name: other}) for name in payload for other in NOT_SCALARS]
+    for trial in trials:
+        for strict in (False, True):
+            _assert_no_repr(trial, list(codec.iter_errors(trial, strict=strict, **options)))
+
+
+def test_long_values_are_cut_in_messages() -> None:
+    found = errors({"rel_id": "x" * 100_000, "profile_id": "p"}, "relations/get", "request")
+    assert len(found[0].message) < 200
+    assert "(100000 characters)" in found[0].message
+    found = errors({"rel_id": 1, "profile_id": 10**300}, "relations/get", "request")
+    assert [v.keyword for v in found] == ["type"]
+    assert found[0].message.startswith("an integer of ")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_integer_past_max_int_digits_is_refused_not_a_crash(backend: Any) -> None:
+    for payload, path in [({"rel_id": 1, "profile_id": [-(10**5000)]}, "/profile_id/0"), (10**4300, "")]:
+        found = errors(payload, "relations/get", "request", backend=backend)
+        assert [(v.path, v.keyword) for v in found] == [(path, "digits")]
+        assert "4300" in found[0].message
+    at_limit = {"rel_id": 10**4299, "profile_id": "p"}
+    codec.validate(at_limit, endpoint="relations/get", direction="request", backend=backend)
+    found = errors(at_limit, "relations/get", "request", backend=backend, limits=codec.Limits(max_int_digits=100))
+    assert [(v.path, v.keyword) for v in found] == [("/rel_id", "digits")]
+
+
+# ------------------------------------------------- strict mode, top to bottom
+
+
+def _strict_oracle() -> Any:
+    import sys  # noqa: PLC0415
+
+    sys.path.insert(0, str(ROOT / "vectors"))
+    try:
+        import schema_cases  # noqa: PLC0415 - the vectors' own, separate rule
+    finally:
+        sys.path.pop(0)
+    return schema_cases
+
+
+def _with_extra_everywhere(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    """(path of a nested object, a copy of value with a misspelt member added there)."""
+    if isinstance(value, dict):
+        if path:
+            yield path, None
+        for name, child in value.items():
+            for inner, _ in _with_extra_everywhere(child, (*path, name)):
+                yield inner, None
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            for inner, _ in _with_extra_everywhere(child, (*path, index)):
+                yield inner, None
+
+
+def _add_at(payload: Any, path: tuple[Any, ...]) -> Any:
+    copy = json.loads(json.dumps(payload))
+    target = copy
+    for part in path:
+        target = target[part]
+    target["x_misspelt"] = 1
+    return copy
+
+
+VALID_VECTORS = [case for case in SCHEMA_VECTORS if case["valid"]]
+
+
+def test_strict_mode_refuses_nested_misspellings_across_endpoints() -> None:
+    """Every nested object of every valid vector gets a misspelt member: strict
+    mode refuses it exactly where the vectors' own rule (schema_cases) says
+    the object is closed, with both backends, and open mode never does."""
+    oracle = _strict_oracle()
+    refused_at: set[str] = set()
+    for case in VALID_VECTORS:
+        payload = _vector(case)
+        options = {"endpoint": case["endpoint"], "direction": case["direction"]}
+        schema_id = f"{oracle.BASE}{case['endpoint']}.{case['direction']}.json"
+        for path, _ in _with_extra_everywhere(payload):
+            trial = _add_at(payload, path)
+            if list(codec.iter_errors(trial, **options)):
+                continue  # closed by the schema itself (additionalProperties: false)
+            expected = sorted(oracle._undocumented(oracle._root(schema_id), trial, []))
+            found = sorted(v.path for v in codec.iter_errors(trial, strict=True, **options))
+            assert found == expected, (case["id"], path)
+            for backend in BACKENDS:
+                try:
+                    codec.validate(trial, strict=True, backend=backend, **options)
+                    verdict = True
+                except codec.ValidationError as error:
+                    verdict = False
+                    assert "'x_misspelt' is not a documented member here" in error.best.message
+                assert verdict == (not expected)
+            if expected:
+                refused_at.add(f"{case['endpoint']}.{case['direction']}")
+    assert len(refused_at) >= 15, sorted(refused_at)
+
+
+def test_strict_mode_keeps_documented_open_objects_open() -> None:
+    request = {"db_id": 1, "matching": "email", "email": "a@example.com", "data": {"CRM_ID": 7}}
+    codec.validate(request, endpoint="profiles/import", direction="request", strict=True)
+    weights = {
+        "rel_id": 2,
+        "profile_a": {"profile_id": "a"},
+        "profile_b": {"profile_id": "b"},
+        "weights": {"user_like": 2, "any": {"name": [1]}},
+    }
+    assert list(codec.iter_errors(weights, endpoint="relations/edit", direction="request", strict=True)) == []
+
+
+def test_strict_mode_finds_a_misspelling_in_a_subscription() -> None:
+    request = {
+        "db_id": 1,
+        "matching": "email",
+        "email": "a@example.com",
+        "data": {"subscriptions": [{"resource_id": 1, "channel": "email", "email": "a@example.com", "prority": 1}]},
+    }
+    codec.validate(request, endpoint="profiles/import", direction="request")
+    for backend in BACKENDS:
+        found = errors(request, "profiles/import", "request", strict=True, backend=backend)
+        assert [str(v) for v in found] == [
+            "/data/subscriptions/0: 'prority' is not a documented member here; did you mean 'priority'?"
+        ]
+
+
+# ------------------------------------------------- keys, Mappings, limits
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("key", ["²", "①", "₃", "٣", "1" * 5000, "10", "9", "007"])
+def test_digit_like_keys_never_crash(key: str, backend: Any) -> None:
+    payload = {"pixel_data": {key: {}, "2": []}}
+    found = errors(payload, "goals/register", "request", backend=backend)
+    assert f"/pixel_data/{key}" in [v.path for v in found]
+    listed = list(codec.iter_errors(payload, endpoint="goals/register", direction="request"))
+    assert [(v.path, v.keyword) for v in listed] == [(v.path, v.keyword) for v in found]
+    with pytest.raises(codec.ValidationError):
+        codec.encode(payload, endpoint="goals/register", direction="request", validate=True)
+
+
+def test_numeric_segments_sort_as_numbers_without_int() -> None:
+    paths = ["/a/10", "/a/9", "/a/" + "1" * 5000, "/a/²", "/a/0010", "/a/b"]
+    ordered = sorted((codec.Violation(p, "m", "type") for p in paths), key=schemas._sort_key)
+    assert [v.path for v in ordered] == ["/a/9", "/a/0010", "/a/10", "/a/" + "1" * 5000, "/a/b", "/a/²"]
+
+
+class _Custom(Mapping[str, Any]):
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+
+    def __getitem__(self, key: str) -> Any:
+        return self.data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.data)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+
+MAPPINGS = {
+    "MappingProxyType": MappingProxyType,
+    "ChainMap": ChainMap,
+    "UserDict": UserDict,
+    "custom Mapping": _Custom,
+}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("kind", list(MAPPINGS))
+def test_mappings_validate_like_dicts(kind: str, backend: Any) -> None:
+    make = MAPPINGS[kind]
+    good = make({"error": 0, "data": (make({"profile_id_a": "p"}),)})
+    codec.validate(good, endpoint="relations/get", direction="response", strict=True, backend=backend)
+    bad = make({"error": "0", "data": [make({"profile_id_a": 1, "extra": 2})]})
+    found = errors(bad, "relations/get", "response", strict=True, backend=backend)
+    plain = errors(
+        {"error": "0", "data": [{"profile_id_a": 1, "extra": 2}]}, "relations/get", "response", strict=True
+    )
+    assert found == plain
+
+
+def test_validate_takes_the_callers_limits() -> None:
+    payload = {"rel_id": 1, "profile_id": "p", "props": {"a": {"b": 1}}}
+    codec.validate(payload, endpoint="relations/get", direction="request")
+    shallow = codec.Limits(max_depth=2)
+    for backend in BACKENDS:
+        found = errors(payload, "relations/get", "request", backend=backend, limits=shallow)
+        assert [(v.path, v.keyword) for v in found] == [("/props/a", "depth")]
+        assert "limit of 2" in found[0].message
+    listed = list(codec.iter_errors(payload, endpoint="relations/get", direction="request", limits=shallow))
+    assert [(v.path, v.keyword) for v in listed] == [("/props/a", "depth")]
+    codec.validate(payload, endpoint="relations/get", direction="request", limits=codec.Limits(max_depth=3))
