@@ -28,7 +28,6 @@ from typing import Any, Final, Literal
 import jsonschema
 import referencing
 import referencing.exceptions
-from jsonschema.exceptions import best_match
 from referencing.jsonschema import DRAFT202012
 
 from ._errors import CodecError, pointer
@@ -301,7 +300,7 @@ def _root_schema(schema_id: str, strict: bool) -> dict[str, Any]:
     if strict:
         # The strict variant adds the endpoint's closure (see _Closure) to the
         # schema: both backends evaluate the same standard document.
-        root["$id"] = schema_id.split("#")[0].replace(_BASE_URI, _BASE_URI + "strict/", 1)
+        root["$id"] = schema_id.split("#", maxsplit=1)[0].replace(_BASE_URI, _BASE_URI + "strict/", 1)
         closure, defs = _Closure.of(schema_id)
         if defs:
             root["allOf"] = [closure]
@@ -571,7 +570,7 @@ def _too_long(number: int, limits: Limits) -> bool:
 
 @cache
 def _power_of_ten(digits: int) -> int:
-    return 10**digits
+    return int(10**digits)
 
 
 def _path_of(levels: list[list[tuple[Any, int, Any]]], level: int, index: int) -> str:
@@ -598,7 +597,9 @@ def _past_limits(payload: Any, limits: Limits) -> tuple[Any, Violation | None]:
     try:
         return _prepare(payload, limits), None
     except _TooDeep as deep:
-        return None, Violation(deep.path, f"nested deeper than the limit of {limits.max_depth} (Limits.max_depth)", "depth")
+        return None, Violation(
+            deep.path, f"nested deeper than the limit of {limits.max_depth} (Limits.max_depth)", "depth"
+        )
     except _TooLong as long:
         message = f"an integer of more than {limits.max_int_digits} digits (Limits.max_int_digits)"
         return None, Violation(long.path, message, "digits")
@@ -650,11 +651,13 @@ def _names(names: list[str]) -> str:
 
 
 def _undocumented(error: jsonschema.ValidationError) -> str:
-    declared = list(error.schema.get("properties", {}))
-    patterns = [_ecma_regex(p) for p in error.schema.get("patternProperties", {})]
+    node: Any = error.schema
+    instance: Any = error.instance
+    declared = list(node.get("properties", {}))
+    patterns = [_ecma_regex(p) for p in node.get("patternProperties", {})]
     extra = [
         key
-        for key in error.instance
+        for key in instance
         if key not in declared and not any(p.search(key) for p in patterns if isinstance(key, str))
     ]
     hints = {key: difflib.get_close_matches(str(key), declared, n=1, cutoff=0.75) for key in extra}
@@ -677,7 +680,7 @@ def _branches(error: jsonschema.ValidationError) -> dict[int, list[jsonschema.Va
 
 def _alternatives(error: jsonschema.ValidationError) -> str:
     """The message of a failed anyOf/oneOf, worked out from its branches."""
-    options = error.validator_value
+    options: Any = error.validator_value
     what = _describe(error.instance)
     if error.validator == "oneOf" and not error.context:
         return f"{what} matches more than one of the {len(options)} allowed forms; exactly one must match"
@@ -706,8 +709,11 @@ def _alternatives(error: jsonschema.ValidationError) -> str:
     return f"{what} fits none of the {len(options)} allowed forms: " + "; ".join(reasons)[:400]
 
 
-def _message(error: jsonschema.ValidationError) -> str:  # noqa: PLR0911, PLR0912 - one case per keyword
-    keyword, value, instance, node = error.validator, error.validator_value, error.instance, error.schema
+def _message(error: jsonschema.ValidationError) -> str:
+    keyword: Any = error.validator
+    value: Any = error.validator_value
+    instance: Any = error.instance
+    node: Any = error.schema
     what = _describe(instance)
     if keyword == "type":
         return f"{what} is not of type {_kinds(value)}"
@@ -767,7 +773,11 @@ def _relevance(error: jsonschema.ValidationError) -> tuple[int, int, int]:
     # a documented one first (it is usually why something required is missing),
     # then the shallowest error, then a concrete keyword over anyOf/oneOf.
     typo = 1
-    if error.validator == "additionalProperties" and error.validator_value is False and isinstance(error.instance, dict):
+    if (
+        error.validator == "additionalProperties"
+        and error.validator_value is False
+        and isinstance(error.instance, dict)
+    ):
         typo = 0 if "did you mean" in _undocumented(error) else 2
     return typo, len(error.path), error.validator in _WEAK
 
@@ -863,6 +873,7 @@ def validate(
 
 
 # --- shapes -----------------------------------------------------------------
+
 
 @cache
 def shape(endpoint: str, direction: Direction) -> Shape:

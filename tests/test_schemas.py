@@ -17,8 +17,8 @@ import time
 import urllib.request
 from collections import ChainMap, UserDict
 from collections.abc import Iterator, Mapping
-from types import MappingProxyType
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import jsonschema
@@ -890,11 +890,11 @@ def test_an_integer_past_max_int_digits_is_refused_not_a_crash(backend: Any) -> 
 
 
 def _strict_oracle() -> Any:
-    import sys  # noqa: PLC0415
+    import sys
 
     sys.path.insert(0, str(ROOT / "vectors"))
     try:
-        import schema_cases  # noqa: PLC0415 - the vectors' own, separate rule
+        import schema_cases  # the vectors' own, separate rule
     finally:
         sys.path.pop(0)
     return schema_cases
@@ -1034,9 +1034,7 @@ def test_mappings_validate_like_dicts(kind: str, backend: Any) -> None:
     codec.validate(good, endpoint="relations/get", direction="response", strict=True, backend=backend)
     bad = make({"error": "0", "data": [make({"profile_id_a": 1, "extra": 2})]})
     found = errors(bad, "relations/get", "response", strict=True, backend=backend)
-    plain = errors(
-        {"error": "0", "data": [{"profile_id_a": 1, "extra": 2}]}, "relations/get", "response", strict=True
-    )
+    plain = errors({"error": "0", "data": [{"profile_id_a": 1, "extra": 2}]}, "relations/get", "response", strict=True)
     assert found == plain
 
 
