@@ -3,13 +3,16 @@
 Uses jsonschema and referencing directly (not the codec package): every file is a valid
 draft 2020-12 schema whose $id matches its path, every $ref resolves inside a local registry
 (nothing is fetched), every "page read" v1.1 endpoint of the catalogue has a request and a
-response schema, the published doc examples validate (also in strict mode, i.e. wrapped as
-{"$ref": id, "unevaluatedProperties": false}), and invalid payloads fail where expected.
+response schema, the published doc examples validate (also in strict mode: wrapped as
+{"$ref": id, "unevaluatedProperties": false} at the top, and with no undocumented member at any
+level by the rule of vectors/schema_cases.py, see schemas/README.md), and invalid payloads fail
+where expected.
 """
 
 from __future__ import annotations
 
 import json
+import sys
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -358,6 +361,16 @@ EXAMPLES = [
 def test_published_example_validates(ref: str, instance: Any, strict: bool) -> None:
     errors = [e.message for e in validator(ref, strict).iter_errors(instance)]
     assert not errors
+
+
+@pytest.mark.parametrize("ref,instance", EXAMPLES, ids=[e[0] for e in EXAMPLES])
+def test_published_example_has_no_undocumented_member_at_any_level(ref: str, instance: Any) -> None:
+    sys.path.insert(0, str(ROOT / "vectors"))
+    try:
+        import schema_cases  # the vectors' own statement of strict mode
+    finally:
+        sys.path.pop(0)
+    assert not list(schema_cases._undocumented(schema_cases._root(BASE + ref), instance, []))
 
 
 def test_strict_mode_rejects_unknown_top_level_field() -> None:
