@@ -12,8 +12,8 @@ where expected.
 from __future__ import annotations
 
 import json
-import sys
 import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
