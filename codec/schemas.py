@@ -647,7 +647,7 @@ def _kinds(value: Any) -> str:
 
 
 def _names(names: list[str]) -> str:
-    return ", ".join(str.__repr__(name) for name in names)
+    return ", ".join(name if name.startswith("...") else str.__repr__(name) for name in names)
 
 
 def _undocumented(error: jsonschema.ValidationError) -> str:
@@ -661,7 +661,8 @@ def _undocumented(error: jsonschema.ValidationError) -> str:
         if key not in declared and not any(p.search(key) for p in patterns if isinstance(key, str))
     ]
     hints = {key: difflib.get_close_matches(str(key), declared, n=1, cutoff=0.75) for key in extra}
-    listed = f"documented: {_names(declared)}"[:300]
+    shown = declared if len(declared) <= 12 else [*declared[:12], f"... ({len(declared)} in all)"]
+    listed = f"documented: {_names(shown)}"
     if len(extra) == 1:
         ((key, close),) = hints.items()
         return f"{_describe(key)} is not a documented member here; " + (

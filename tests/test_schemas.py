@@ -1049,3 +1049,40 @@ def test_validate_takes_the_callers_limits() -> None:
     listed = list(codec.iter_errors(payload, endpoint="relations/get", direction="request", limits=shallow))
     assert [(v.path, v.keyword) for v in listed] == [("/props/a", "depth")]
     codec.validate(payload, endpoint="relations/get", direction="request", limits=codec.Limits(max_depth=3))
+
+
+MESSAGES = [
+    ({"anyOf": [{"type": "integer"}, {"type": "string"}]}, {"a": 1}, "an object is not of type 'integer' or 'string'"),
+    (
+        {"anyOf": [{"type": "object", "properties": {"a": {"type": "integer"}}}, {"type": "string"}]},
+        {"a": "x"},
+        "'x' is not of type 'integer' (at /a)",
+    ),
+    ({"oneOf": [{"type": "integer"}, {"minimum": 0}]}, 5, "5 matches more than one of the 2 allowed forms"),
+    (
+        {"anyOf": [{"type": "object", "required": ["a"]}, {"type": "object", "required": ["b"]}, {"type": "string"}]},
+        {"c": [1]},
+        "an object fits none of the 3 allowed forms: 'a' is a required property; 'b' is a required property",
+    ),
+    ({"anyOf": [{"required": ["a"]}, {"required": ["b", "c"]}]}, {}, "one of a, b (with c) is required"),
+    ({"const": "and"}, ["x"], "an array is not 'and', the only value allowed here"),
+    ({"not": {"type": "object"}}, {"a": {"b": 1}}, "an object is not allowed here"),
+    ({"minItems": 2}, [{"a": 1}], "an array has fewer than 2 items"),
+    ({"maxProperties": 1}, {"a": 1, "b": 2}, "an object has more than 1 member"),
+    ({"uniqueItems": True}, [{"a": 1}, {"a": 1}], "an array has items that are not unique"),
+    ({"minimum": 3}, 2, "2 is less than 3"),
+    ({"enum": [1, None, "x"]}, True, "true is not one of: 1, null, x"),
+    ({"enum": ["a"], "title": "channel"}, "b", "'b' is not a channel; one of: a"),
+    ({"format": "date-time"}, "2024-01-31 10:00:00", "is not an RFC 3339 date-time"),
+    ({"properties": {"a": False}}, {"a": {"b": 1}}, "an object is not allowed here"),
+    ({"type": "integer"}, "x" * 100 + "y", "(101 characters)"),
+]
+
+
+@pytest.mark.parametrize(("node", "value", "words"), MESSAGES, ids=[m[2][:30] for m in MESSAGES])
+def test_messages_per_keyword(node: dict[str, Any], value: Any, words: str) -> None:
+    validator = schemas._Reference(node, format_checker=schemas._format_checker())
+    (error,) = validator.iter_errors(value)
+    message = schemas._message(error)
+    assert words in message
+    assert repr(value) not in message or not isinstance(value, (dict, list))
