@@ -524,6 +524,12 @@ class _TooLong(Exception):
         self.path = path
 
 
+class _BadKey(Exception):
+    def __init__(self, path: str, key: object) -> None:
+        self.path = path
+        self.key = key
+
+
 def _prepare(payload: Any, limits: Limits) -> Any:
     """The payload as both backends take it, checked against ``limits``, without recursing.
 
@@ -531,7 +537,8 @@ def _prepare(payload: Any, limits: Limits) -> Any:
     runs (the reference one would hit RecursionError, the Rust one could
     overflow its stack on a recursive schema), and an integer longer than
     ``limits.max_int_digits`` (the decoder and encoder refuse it too; Python
-    cannot even print it). A Mapping that is not a dict (MappingProxyType,
+    cannot even print it), and an object key that is not a string (the
+    encoder refuses it too). A Mapping that is not a dict (MappingProxyType,
     ChainMap, UserDict...) is an object like a dict: such a payload is copied
     with plain dicts in their place; any other payload is returned as it is.
     """
@@ -547,6 +554,9 @@ def _prepare(payload: Any, limits: Limits) -> Any:
         for index, (container, _, _) in enumerate(levels[-1]):
             if isinstance(container, Mapping):
                 foreign = foreign or type(container) is not dict
+                for key in container:
+                    if not isinstance(key, str):  # as the encoder: JSON keys are strings
+                        raise _BadKey(_path_of(levels, len(levels) - 1, index), key)
                 pairs: Any = container.items()
             elif isinstance(container, (list, tuple)):
                 pairs = enumerate(container)
@@ -603,6 +613,9 @@ def _past_limits(payload: Any, limits: Limits) -> tuple[Any, Violation | None]:
     except _TooLong as long:
         message = f"an integer of more than {limits.max_int_digits} digits (Limits.max_int_digits)"
         return None, Violation(long.path, message, "digits")
+    except _BadKey as bad:
+        message = f"object keys must be strings, not {type(bad.key).__name__}"
+        return None, Violation(bad.path, message, "type")
 
 
 # --- errors a person can act on ---------------------------------------------

@@ -1086,3 +1086,27 @@ def test_messages_per_keyword(node: dict[str, Any], value: Any, words: str) -> N
     message = schemas._message(error)
     assert words in message
     assert repr(value) not in message or not isinstance(value, (dict, list))
+
+
+class _UnhashableKeys(Mapping[Any, Any]):
+    def __getitem__(self, key: Any) -> Any:
+        return 1
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter([["a"]])
+
+    def __len__(self) -> int:
+        return 1
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("key", [1, None, ("a",), "unhashable"])
+def test_a_key_that_is_not_a_string_is_one_violation(key: Any, backend: Any) -> None:
+    # As the encoder: JSON object keys are strings, in a dict or any Mapping.
+    inner: Any = _UnhashableKeys() if key == "unhashable" else {key: 1}
+    payload = {"rel_id": 2, "profile_id": "p", "weights": [inner]}
+    found = errors(payload, "relations/get", "request", backend=backend)
+    assert [(v.path, v.keyword) for v in found] == [("/weights/0", "type")]
+    assert found[0].message.startswith("object keys must be strings, not ")
+    listed = list(codec.iter_errors(payload, endpoint="relations/get", direction="request"))
+    assert [str(v) for v in listed] == [str(v) for v in found]
