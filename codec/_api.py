@@ -55,7 +55,7 @@ def encode(
             marks as embedded JSON are written with ``json='true'``.
         direction: ``"request"`` or ``"response"``; required with ``endpoint``.
         validate: check ``obj`` against the endpoint's schema first.
-        strict: with ``validate``, refuse undocumented top-level members.
+        strict: with ``validate``, refuse undocumented members at every level.
         limits: the nesting depth bound.
 
     Returns:
@@ -96,7 +96,7 @@ def decode(
         direction: ``"request"`` or ``"response"``; required with ``endpoint``.
         validate: also check the result against the endpoint's schema; each
             violation then carries the XML line of its element.
-        strict: with ``validate``, refuse undocumented top-level members.
+        strict: with ``validate``, refuse undocumented members at every level.
         limits: bounds on size, depth and element count.
 
     Raises:

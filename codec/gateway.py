@@ -258,7 +258,7 @@ class AltcraftValidationMiddleware(_Middleware[ASGIApp]):
 
     Args:
         app: the ASGI application to pass valid requests to.
-        strict: refuse top-level members the endpoint schema does not document.
+        strict: refuse members the endpoint schema does not document, at every level.
         convert_xml_to_json: pass XML bodies on as JSON.
         unknown_endpoints: ``"pass"`` methods without a schema on unchecked, or
             ``"refuse"`` them with the API's 501.

@@ -501,8 +501,8 @@ def parse_request(
         raw_path: the path as sent, when known (see :func:`endpoint_from_path`).
         validate: check the payload against the endpoint's request schema
             (endpoints without one are not checked).
-        strict: with ``validate``, refuse top-level members the schema does
-            not document.
+        strict: with ``validate``, refuse members the schema does not
+            document, at every level.
         limits: the codec's bounds on size and depth.
 
     Returns:
