@@ -542,18 +542,62 @@ def _prepare(payload: Any, limits: Limits) -> Any:
     ChainMap, UserDict...) is an object like a dict: such a payload is copied
     with plain dicts in their place; any other payload is returned as it is.
     """
-    # Breadth first, level by level; each entry remembers its parent so the
-    # path of the first value past a limit can be given.
-    levels: list[list[tuple[Any, int, Any]]] = [[(payload, -1, None)]]
+    refused, foreign = _scan(payload, limits)
+    if refused:
+        _locate(payload, limits)  # raises, with the path
+    return _plain(payload) if foreign else payload
+
+
+_STR: Final = frozenset({str})
+
+
+def _scan(payload: Any, limits: Limits) -> tuple[bool, bool]:
+    """(whether ``payload`` is past a limit, whether it holds a non-dict Mapping):
+    one breadth-first pass, level by level, as cheap per value as it can be."""
+    level = [payload]
+    depth = 1
     foreign = False
     bits = limits.max_int_digits * 3  # below 3 bits a digit, no int is too long
+    while level:
+        if depth > limits.max_depth:
+            return True, foreign
+        below = []
+        for container in level:
+            members: Any
+            if type(container) is dict or isinstance(container, Mapping):
+                foreign = foreign or type(container) is not dict
+                if not set(map(type, container)) <= _STR and not all(isinstance(k, str) for k in container):
+                    return True, foreign
+                members = container.values()
+            elif isinstance(container, (list, tuple)):
+                members = container
+            elif isinstance(container, int) and _too_long(container, limits):
+                return True, foreign
+            else:
+                continue
+            for child in members:
+                kind = type(child)
+                if kind is str or kind is float or kind is bool or child is None:
+                    continue
+                if kind is dict or kind is list or isinstance(child, (Mapping, list, tuple)):
+                    below.append(child)
+                elif isinstance(child, int) and child.bit_length() > bits:
+                    below.append(child)  # looked at one level down
+        level = below
+        depth += 1
+    return False, foreign
+
+
+def _locate(payload: Any, limits: Limits) -> None:
+    """Raise the error _scan found, with its path: the same walk, remembering parents."""
+    levels: list[list[tuple[Any, int, Any]]] = [[(payload, -1, None)]]
+    bits = limits.max_int_digits * 3
     while levels[-1]:
         if len(levels) > limits.max_depth:
             raise _TooDeep(_path_of(levels, len(levels) - 1, 0))
         below: list[tuple[Any, int, Any]] = []
         for index, (container, _, _) in enumerate(levels[-1]):
             if isinstance(container, Mapping):
-                foreign = foreign or type(container) is not dict
                 for key in container:
                     if not isinstance(key, str):  # as the encoder: JSON keys are strings
                         raise _BadKey(_path_of(levels, len(levels) - 1, index), key)
@@ -561,21 +605,18 @@ def _prepare(payload: Any, limits: Limits) -> Any:
             elif isinstance(container, (list, tuple)):
                 pairs = enumerate(container)
             else:
-                if isinstance(container, int) and container.bit_length() > bits and _too_long(container, limits):
+                if isinstance(container, int) and _too_long(container, limits):
                     raise _TooLong(_path_of(levels, len(levels) - 1, index))
                 continue
             for key, child in pairs:
-                kind = type(child)
-                if kind is dict or kind is list or (kind is not str and isinstance(child, (Mapping, list, tuple))):
+                huge = isinstance(child, int) and child.bit_length() > bits
+                if huge or isinstance(child, (Mapping, list, tuple)):
                     below.append((child, index, key))
-                elif kind is not str and isinstance(child, int) and child.bit_length() > bits:
-                    below.append((child, index, key))  # checked one level down, with its path
         levels.append(below)
-    return _plain(payload) if foreign else payload
 
 
 def _too_long(number: int, limits: Limits) -> bool:
-    return abs(number) >= _power_of_ten(limits.max_int_digits)
+    return number.bit_length() > limits.max_int_digits * 3 and abs(number) >= _power_of_ten(limits.max_int_digits)
 
 
 @cache
