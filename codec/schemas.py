@@ -20,7 +20,7 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any, Final, Literal
@@ -704,6 +704,12 @@ def _names(names: list[str]) -> str:
     return ", ".join(name if name.startswith("...") else str.__repr__(name) for name in names)
 
 
+@lru_cache(maxsize=4096)
+def _close(name: str, declared: tuple[str, ...]) -> list[str]:
+    # Cached: a payload repeats the same misspelling in every record.
+    return difflib.get_close_matches(name, declared, n=1, cutoff=0.75)
+
+
 def _undocumented(error: jsonschema.ValidationError) -> str:
     node: Any = error.schema
     instance: Any = error.instance
@@ -714,7 +720,8 @@ def _undocumented(error: jsonschema.ValidationError) -> str:
         for key in instance
         if key not in declared and not any(p.search(key) for p in patterns if isinstance(key, str))
     ]
-    hints = {key: difflib.get_close_matches(str(key), declared, n=1, cutoff=0.75) for key in extra}
+    names = tuple(declared)
+    hints = {key: _close(str(key), names) for key in extra}
     shown = declared if len(declared) <= 12 else [*declared[:12], f"... ({len(declared)} in all)"]
     listed = f"documented: {_names(shown)}"
     if len(extra) == 1:
@@ -823,7 +830,7 @@ def _message(error: jsonschema.ValidationError) -> str:
 _WEAK: Final = frozenset({"anyOf", "oneOf"})
 
 
-def _relevance(error: jsonschema.ValidationError) -> tuple[int, int, int]:
+def _relevance(error: jsonschema.ValidationError, message: str | None = None) -> tuple[int, int, int]:
     # Lower is more relevant: an undocumented member that looks like a typo of
     # a documented one first (it is usually why something required is missing),
     # then the shallowest error, then a concrete keyword over anyOf/oneOf.
@@ -833,7 +840,7 @@ def _relevance(error: jsonschema.ValidationError) -> tuple[int, int, int]:
         and error.validator_value is False
         and isinstance(error.instance, dict)
     ):
-        typo = 0 if "did you mean" in _undocumented(error) else 2
+        typo = 0 if "did you mean" in (message or _undocumented(error)) else 2
     return typo, len(error.path), error.validator in _WEAK
 
 
@@ -844,7 +851,9 @@ def _violations(payload: Any, schema_id: str, strict: bool) -> tuple[list[Violat
         return [], None
     violations = [_violation(error) for error in errors]
     # Ties go to the first in path order, so every implementation picks the same.
-    best = min(range(len(errors)), key=lambda i: (_relevance(errors[i]), _sort_key(violations[i])))
+    best = min(
+        range(len(errors)), key=lambda i: (_relevance(errors[i], violations[i].message), _sort_key(violations[i]))
+    )
     return violations, violations[best]
 
 
