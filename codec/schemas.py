@@ -740,6 +740,13 @@ def _branches(error: jsonschema.ValidationError) -> dict[int, list[jsonschema.Va
     return found
 
 
+def _condition(node: Any) -> str:
+    # A requirement that holds only in some case (a then-branch) is titled
+    # with that case in the shared blocks: "with matching phone or phone_sub".
+    title = node.get("title") if isinstance(node, Mapping) else None
+    return f" ({title})" if isinstance(title, str) else ""
+
+
 def _alternatives(error: jsonschema.ValidationError) -> str:
     """The message of a failed anyOf/oneOf, worked out from its branches."""
     options: Any = error.validator_value
@@ -753,7 +760,7 @@ def _alternatives(error: jsonschema.ValidationError) -> str:
             for o in options
             if o["required"]
         ]
-        return f"one of {', '.join(names)} is required"
+        return f"one of {', '.join(names)} is required{_condition(error.schema)}"
     branches = _branches(error)
     # A branch failing on the payload's own type is not what the writer meant.
     fitting = {i: subs for i, subs in branches.items() if not any(s.validator == "type" and not s.path for s in subs)}
@@ -817,7 +824,7 @@ def _message(error: jsonschema.ValidationError) -> str:
     if keyword == "uniqueItems":
         return f"{what} has items that are not unique"
     if keyword in ("required", "dependentRequired"):
-        return error.message  # names of members only, never the payload
+        return error.message + _condition(node)  # names of members only, never the payload
     if keyword == "not":
         return f"{what} is not allowed here"
     if keyword in ("contains", "minContains", "maxContains"):

@@ -1110,3 +1110,27 @@ def test_a_key_that_is_not_a_string_is_one_violation(key: Any, backend: Any) -> 
     assert found[0].message.startswith("object keys must be strings, not ")
     listed = list(codec.iter_errors(payload, endpoint="relations/get", direction="request"))
     assert [str(v) for v in listed] == [str(v) for v in found]
+
+
+@pytest.mark.parametrize(
+    ("payload", "endpoint", "expected"),
+    [
+        (
+            {"rel_id": 2, "matching": "phone"},
+            "relations/get",
+            "/: 'phone' is a required property (with matching phone or phone_sub)",
+        ),
+        (
+            {"db_id": 1, "matching": "email_phone", "data": {}},
+            "profiles/import",
+            "/: one of email, phone is required (with matching email_phone or email_phone_sub)",
+        ),
+        (
+            {"db_id": 1, "profile_id": "p", "resource_id": 1, "channel": "telegram_bot", "cc_data": {}},
+            "subscriptions/delete",
+            "/cc_data: 'id' is a required property (with channel telegram_bot)",
+        ),
+    ],
+)
+def test_a_conditional_requirement_names_its_condition(payload: Any, endpoint: str, expected: str) -> None:
+    assert [str(v) for v in errors(payload, endpoint, "request")] == [expected]
