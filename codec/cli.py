@@ -128,7 +128,7 @@ def _parser() -> argparse.ArgumentParser:
         )
         sub.add_argument("--direction", choices=("request", "response"), help="with --endpoint")
         sub.add_argument("--validate", action="store_true", help="also check against the endpoint's schema")
-        sub.add_argument("--strict", action="store_true", help="validate, refusing undocumented top-level members")
+        sub.add_argument("--strict", action="store_true", help="validate, refusing undocumented members at every level")
     summary = "run the test vectors against an implementation (see vectors/README.md)"
     conformance.add_arguments(commands.add_parser("conformance", help=summary, description=summary))
     return parser

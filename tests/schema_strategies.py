@@ -404,10 +404,17 @@ _replacements = st.one_of(
 
 @st.composite
 def mutations(draw: st.DrawFn, payload: dict[str, Any]) -> Any:
-    """``payload`` with one value replaced by another, or one member dropped."""
+    """``payload`` with one value replaced by another, one member dropped, or
+    a member added to one of its objects (a misspelling for strict mode)."""
     mutated = copy.deepcopy(payload)
     paths = list(_paths(mutated))
     path = draw(st.sampled_from(paths))
+    target = mutated
+    for part in path:
+        target = target[part]
+    if isinstance(target, dict) and draw(st.integers(0, 3)) == 0:
+        target[draw(st.sampled_from(["x_extra", "emial", "prority", "²", "10"]))] = draw(_replacements)
+        return mutated
     if not path:
         return draw(st.sampled_from([[], "x", None, 1, {}]))
     parent = mutated

@@ -15,8 +15,10 @@ import socket
 import threading
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections import ChainMap, UserDict
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import jsonschema
@@ -254,7 +256,7 @@ def test_strict_mode_refuses_an_undocumented_top_level_member(
     extra = dict(payload, colour="red")
     codec.validate(extra, endpoint=endpoint, direction=direction, backend=backend)
     found = errors(extra, endpoint, direction, strict=True, backend=backend)
-    assert [(v.path, v.keyword) for v in found] == [("", "unevaluatedProperties")]
+    assert [(v.path, v.keyword) for v in found] == [("", "additionalProperties")]
     assert "'colour'" in found[0].message
 
 
@@ -277,9 +279,12 @@ def test_strict_mode_accepts_every_documented_member() -> None:
     )
 
 
-def test_strict_mode_is_about_the_top_level() -> None:
+def test_strict_mode_reaches_nested_objects() -> None:
     response = {"error": 0, "data": [{"profile_id_a": "p", "nested_extra": 1}]}
-    codec.validate(response, endpoint="relations/get", direction="response", strict=True)
+    codec.validate(response, endpoint="relations/get", direction="response")
+    found = errors(response, "relations/get", "response", strict=True)
+    assert [(v.path, v.keyword) for v in found] == [("/data/0", "additionalProperties")]
+    assert "'nested_extra' is not a documented member here" in found[0].message
 
 
 def test_strict_mode_through_encode_and_decode() -> None:
@@ -291,7 +296,7 @@ def test_strict_mode_through_encode_and_decode() -> None:
     assert codec.decode(xml, endpoint="relations/get", direction="request", validate=True) == extra
     with pytest.raises(codec.ValidationError) as caught:
         codec.decode(xml, endpoint="relations/get", direction="request", validate=True, strict=True)
-    assert caught.value.errors[0].keyword == "unevaluatedProperties"
+    assert caught.value.errors[0].keyword == "additionalProperties"
     assert caught.value.errors[0].line == 1
 
 
@@ -477,7 +482,11 @@ def test_a_payload_100_levels_deep_is_a_validation_error(backend: Any, where: st
         "array": {"rel_id": [deep]},
     }[where]
     found = errors(payload, "relations/get", "request", backend=backend)
-    assert [(v.path, v.keyword) for v in found] == [("", "maxDepth")]
+    assert [v.keyword for v in found] == ["depth"]
+    # The path names the first value past the limit: 64 steps below the root.
+    member = {"open member": "/props/", "declared member": "/profile_id/", "array": "/rel_id/"}[where]
+    assert found[0].path.startswith(member)
+    assert found[0].path.count("/") == 64
     assert "64" in found[0].message
     assert list(codec.iter_errors(payload, endpoint="relations/get", direction="request")) == found
 
@@ -489,7 +498,7 @@ def test_deep_payload_on_a_recursive_schema(backend: Any) -> None:
         query = {"child": [query]}
     payload = {"name": "s", "list_id": 1, "segment": [{"queries": [query]}]}
     found = errors(payload, "segments/add", "request", backend=backend)
-    assert [v.keyword for v in found] == ["maxDepth"]
+    assert [v.keyword for v in found] == ["depth"]
 
 
 def _depth(value: Any) -> int:
@@ -515,7 +524,7 @@ def test_a_payload_at_the_depth_limit_validates(backend: Any) -> None:
     over = segment({"name": "leaf", "child": [{"name": "x"}]})
     assert _depth(over) == 65
     found = errors(over, "segments/add", "request", backend=backend)
-    assert [v.keyword for v in found] == ["maxDepth"]
+    assert [v.keyword for v in found] == ["depth"]
 
 
 def test_deep_xml_is_a_decode_error_not_a_recursion_error() -> None:
@@ -629,8 +638,20 @@ FORMAT_CASES = [
         "scampaigns/activate",
         {"id": 1},
         "activate_date",
-        ["2024-01-31T10:00:00Z", "2024-01-31T10:00:00.123+03:00", "2024-01-31 10:00:00-05:30", "2024-02-29t00:00:00z"],
         [
+            "2024-01-31T10:00:00Z",
+            "2024-01-31T10:00:00.123+03:00",
+            "2024-02-29t00:00:00z",
+            "2016-12-31T23:59:60Z",
+            "2017-01-01T02:59:60+03:00",
+            "0000-02-29T00:00:00Z",
+        ],
+        [
+            "2024-01-31 10:00:00-05:30",
+            "2024-01-31T12:59:60Z",
+            "2024-01-31T10:00:00+0300",
+            "2024-01-31T10:00:00.Z",
+            "２024-01-31T10:00:00Z",
             "2024-01-31",
             "2024-01-31T10:00:00",
             "2024-13-01T10:00:00Z",
@@ -740,3 +761,376 @@ def test_ecma_regex_translation() -> None:
     assert schemas._ecma_regex(r"^a\$$").pattern == r"^a\$\Z"
     assert schemas._ecma_regex("[$]$").pattern == r"[$]\Z"
     assert schemas._ecma_regex(r"[\]$]b").pattern == r"[\]$]b"
+
+
+# ------------------------------------------------- errors a person can act on
+
+MANIFEST = json.loads((ROOT / "vectors" / "manifest.json").read_text(encoding="utf-8"))
+SCHEMA_VECTORS = [case for case in MANIFEST["cases"] if case["kind"] == "schema"]
+NAMED = [case for case in SCHEMA_VECTORS if "first" in case]
+
+
+def _vector(case: dict[str, Any]) -> Any:
+    return json.loads((ROOT / "vectors" / case["files"]["json"]).read_text(encoding="utf-8"))
+
+
+def test_the_named_vectors_are_there() -> None:
+    names = {case["id"] for case in NAMED}
+    assert "schema-relations-get-request-invalid-no-lookup-field" in names
+    assert "schema-profiles-import-request-invalid-strict-nested-misspelling" in names
+    assert len(NAMED) >= 8
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("case", NAMED, ids=[case["id"] for case in NAMED])
+def test_the_first_error_names_the_real_problem(case: dict[str, Any], backend: Any) -> None:
+    payload = _vector(case)
+    with pytest.raises(codec.ValidationError) as caught:
+        codec.validate(
+            payload, endpoint=case["endpoint"], direction=case["direction"], strict=case["strict"], backend=backend
+        )
+    best = caught.value.best
+    first = case["first"]
+    assert (best.path, best.keyword) == (first["path"], first["keyword"])
+    for word in first["words"]:
+        assert word in best.message
+    assert str(best) in str(caught.value)
+
+
+def test_the_issue_cases_word_for_word() -> None:
+    request = {"rel_id": 2, "email": "not-an-email", "matching": "email"}
+    found = errors(request, "relations/get", "request", strict=True)
+    assert [str(v) for v in found] == ["/email: 'not-an-email' is not an email address"]
+    found = errors({"rel_id": 2, "matching": "emial", "email": "a@example.com"}, "relations/get", "request")
+    assert [str(v) for v in found] == [
+        "/matching: 'emial' is not a matching mode; one of: email, email_profile, phone, profile_id, custom"
+    ]
+    found = errors({"rel_id": 2}, "relations/get", "request")
+    assert [v.message for v in found] == ["one of profile_id, email, phone, field_name (with field_value) is required"]
+
+
+def test_a_wrong_enum_value_is_one_error_everywhere() -> None:
+    # Every enum the payload can reach is checked once: no node adds its own
+    # enum to one it refers to (two lists of modes for one mistake).
+    doubled = []
+    for endpoint in codec.endpoints():
+        for direction in ("request", "response"):
+            document = codec.schema(endpoint, direction)
+            stack: list[Any] = [document]
+            while stack:
+                node = stack.pop()
+                if isinstance(node, dict):
+                    if "enum" in node and "$ref" in node:
+                        doubled.append(f"{endpoint}.{direction}")
+                    stack.extend(node.values())
+                elif isinstance(node, list):
+                    stack.extend(node)
+    assert not doubled
+
+
+def _containers(value: Any) -> Iterator[Any]:
+    if isinstance(value, dict):
+        yield value
+        for child in value.values():
+            yield from _containers(child)
+    elif isinstance(value, list):
+        yield value
+        for child in value:
+            yield from _containers(child)
+
+
+NOT_SCALARS = [{"a": [1, {"b": "c"}]}, [{"c": 1}, 2], {"email": "x"}, ["email"]]
+
+
+def _assert_no_repr(payload: Any, violations: list[codec.Violation]) -> None:
+    reprs = {repr(c) for c in _containers(payload) if c}
+    for violation in violations:
+        leaked = [r for r in reprs if r in violation.message]
+        assert not leaked, f"{violation}: repr of {leaked[0]}"
+        assert "{'" not in violation.message
+        assert "[{" not in violation.message
+
+
+@pytest.mark.parametrize("case", SCHEMA_VECTORS[::3], ids=[case["id"] for case in SCHEMA_VECTORS[::3]])
+def test_no_message_holds_a_repr_of_the_payload(case: dict[str, Any]) -> None:
+    """Across the schema vectors, and with each top-level member (and the
+    payload itself) replaced by objects and arrays, whatever keyword fails."""
+    payload = _vector(case)
+    options = {"endpoint": case["endpoint"], "direction": case["direction"]}
+    trials = [payload, *NOT_SCALARS]
+    if isinstance(payload, dict):
+        trials += [dict(payload, **{name: other}) for name in payload for other in NOT_SCALARS]
+    for trial in trials:
+        for strict in (False, True):
+            _assert_no_repr(trial, list(codec.iter_errors(trial, strict=strict, **options)))
+
+
+def test_long_values_are_cut_in_messages() -> None:
+    found = errors({"rel_id": "x" * 100_000, "profile_id": "p"}, "relations/get", "request")
+    assert len(found[0].message) < 200
+    assert "(100000 characters)" in found[0].message
+    found = errors({"rel_id": 1, "profile_id": 10**300}, "relations/get", "request")
+    assert [v.keyword for v in found] == ["type"]
+    assert found[0].message.startswith("an integer of ")
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_an_integer_past_max_int_digits_is_refused_not_a_crash(backend: Any) -> None:
+    for payload, path in [({"rel_id": 1, "profile_id": [-(10**5000)]}, "/profile_id/0"), (10**4300, "")]:
+        found = errors(payload, "relations/get", "request", backend=backend)
+        assert [(v.path, v.keyword) for v in found] == [(path, "digits")]
+        assert "4300" in found[0].message
+    at_limit = {"rel_id": 10**4299, "profile_id": "p"}
+    codec.validate(at_limit, endpoint="relations/get", direction="request", backend=backend)
+    found = errors(at_limit, "relations/get", "request", backend=backend, limits=codec.Limits(max_int_digits=100))
+    assert [(v.path, v.keyword) for v in found] == [("/rel_id", "digits")]
+
+
+# ------------------------------------------------- strict mode, top to bottom
+
+
+def _strict_oracle() -> Any:
+    import sys
+
+    sys.path.insert(0, str(ROOT / "vectors"))
+    try:
+        import schema_cases  # the vectors' own, separate rule
+    finally:
+        sys.path.pop(0)
+    return schema_cases
+
+
+def _with_extra_everywhere(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[tuple[Any, ...], Any]]:
+    """(path of a nested object, a copy of value with a misspelt member added there)."""
+    if isinstance(value, dict):
+        if path:
+            yield path, None
+        for name, child in value.items():
+            for inner, _ in _with_extra_everywhere(child, (*path, name)):
+                yield inner, None
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            for inner, _ in _with_extra_everywhere(child, (*path, index)):
+                yield inner, None
+
+
+def _add_at(payload: Any, path: tuple[Any, ...]) -> Any:
+    copy = json.loads(json.dumps(payload))
+    target = copy
+    for part in path:
+        target = target[part]
+    target["x_misspelt"] = 1
+    return copy
+
+
+VALID_VECTORS = [case for case in SCHEMA_VECTORS if case["valid"]]
+
+
+def test_strict_mode_refuses_nested_misspellings_across_endpoints() -> None:
+    """Every nested object of every valid vector gets a misspelt member: strict
+    mode refuses it exactly where the vectors' own rule (schema_cases) says
+    the object is closed, with both backends, and open mode never does."""
+    oracle = _strict_oracle()
+    refused_at: set[str] = set()
+    for case in VALID_VECTORS:
+        payload = _vector(case)
+        options = {"endpoint": case["endpoint"], "direction": case["direction"]}
+        schema_id = f"{oracle.BASE}{case['endpoint']}.{case['direction']}.json"
+        for path, _ in _with_extra_everywhere(payload):
+            trial = _add_at(payload, path)
+            if list(codec.iter_errors(trial, **options)):
+                continue  # closed by the schema itself (additionalProperties: false)
+            expected = sorted(oracle._undocumented(oracle._root(schema_id), trial, []))
+            found = sorted(v.path for v in codec.iter_errors(trial, strict=True, **options))
+            assert found == expected, (case["id"], path)
+            for backend in BACKENDS:
+                try:
+                    codec.validate(trial, strict=True, backend=backend, **options)
+                    verdict = True
+                except codec.ValidationError as error:
+                    verdict = False
+                    assert "'x_misspelt' is not a documented member here" in error.best.message
+                assert verdict == (not expected)
+            if expected:
+                refused_at.add(f"{case['endpoint']}.{case['direction']}")
+    assert len(refused_at) >= 15, sorted(refused_at)
+
+
+def test_strict_mode_keeps_documented_open_objects_open() -> None:
+    request = {"db_id": 1, "matching": "email", "email": "a@example.com", "data": {"CRM_ID": 7}}
+    codec.validate(request, endpoint="profiles/import", direction="request", strict=True)
+    weights = {
+        "rel_id": 2,
+        "profile_a": {"profile_id": "a"},
+        "profile_b": {"profile_id": "b"},
+        "weights": {"user_like": 2, "any": {"name": [1]}},
+    }
+    assert list(codec.iter_errors(weights, endpoint="relations/edit", direction="request", strict=True)) == []
+
+
+def test_strict_mode_finds_a_misspelling_in_a_subscription() -> None:
+    request = {
+        "db_id": 1,
+        "matching": "email",
+        "email": "a@example.com",
+        "data": {"subscriptions": [{"resource_id": 1, "channel": "email", "email": "a@example.com", "prority": 1}]},
+    }
+    codec.validate(request, endpoint="profiles/import", direction="request")
+    for backend in BACKENDS:
+        found = errors(request, "profiles/import", "request", strict=True, backend=backend)
+        assert [str(v) for v in found] == [
+            "/data/subscriptions/0: 'prority' is not a documented member here; did you mean 'priority'?"
+        ]
+
+
+# ------------------------------------------------- keys, Mappings, limits
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("key", ["²", "①", "₃", "٣", "1" * 5000, "10", "9", "007"])
+def test_digit_like_keys_never_crash(key: str, backend: Any) -> None:
+    payload = {"pixel_data": {key: {}, "2": []}}
+    found = errors(payload, "goals/register", "request", backend=backend)
+    assert f"/pixel_data/{key}" in [v.path for v in found]
+    listed = list(codec.iter_errors(payload, endpoint="goals/register", direction="request"))
+    assert [(v.path, v.keyword) for v in listed] == [(v.path, v.keyword) for v in found]
+    with pytest.raises(codec.ValidationError):
+        codec.encode(payload, endpoint="goals/register", direction="request", validate=True)
+
+
+def test_numeric_segments_sort_as_numbers_without_int() -> None:
+    paths = ["/a/10", "/a/9", "/a/" + "1" * 5000, "/a/²", "/a/0010", "/a/b"]
+    ordered = sorted((codec.Violation(p, "m", "type") for p in paths), key=schemas._sort_key)
+    assert [v.path for v in ordered] == ["/a/9", "/a/0010", "/a/10", "/a/" + "1" * 5000, "/a/b", "/a/²"]
+
+
+class _Custom(Mapping[str, Any]):
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.data = data
+
+    def __getitem__(self, key: str) -> Any:
+        return self.data[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.data)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+
+MAPPINGS = {
+    "MappingProxyType": MappingProxyType,
+    "ChainMap": ChainMap,
+    "UserDict": UserDict,
+    "custom Mapping": _Custom,
+}
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("kind", list(MAPPINGS))
+def test_mappings_validate_like_dicts(kind: str, backend: Any) -> None:
+    make = MAPPINGS[kind]
+    good = make({"error": 0, "data": (make({"profile_id_a": "p"}),)})
+    codec.validate(good, endpoint="relations/get", direction="response", strict=True, backend=backend)
+    bad = make({"error": "0", "data": [make({"profile_id_a": 1, "extra": 2})]})
+    found = errors(bad, "relations/get", "response", strict=True, backend=backend)
+    plain = errors({"error": "0", "data": [{"profile_id_a": 1, "extra": 2}]}, "relations/get", "response", strict=True)
+    assert found == plain
+
+
+def test_validate_takes_the_callers_limits() -> None:
+    payload = {"rel_id": 1, "profile_id": "p", "props": {"a": {"b": 1}}}
+    codec.validate(payload, endpoint="relations/get", direction="request")
+    shallow = codec.Limits(max_depth=2)
+    for backend in BACKENDS:
+        found = errors(payload, "relations/get", "request", backend=backend, limits=shallow)
+        assert [(v.path, v.keyword) for v in found] == [("/props/a", "depth")]
+        assert "limit of 2" in found[0].message
+    listed = list(codec.iter_errors(payload, endpoint="relations/get", direction="request", limits=shallow))
+    assert [(v.path, v.keyword) for v in listed] == [("/props/a", "depth")]
+    codec.validate(payload, endpoint="relations/get", direction="request", limits=codec.Limits(max_depth=3))
+
+
+MESSAGES = [
+    ({"anyOf": [{"type": "integer"}, {"type": "string"}]}, {"a": 1}, "an object is not of type 'integer' or 'string'"),
+    (
+        {"anyOf": [{"type": "object", "properties": {"a": {"type": "integer"}}}, {"type": "string"}]},
+        {"a": "x"},
+        "'x' is not of type 'integer' (at /a)",
+    ),
+    ({"oneOf": [{"type": "integer"}, {"minimum": 0}]}, 5, "5 matches more than one of the 2 allowed forms"),
+    (
+        {"anyOf": [{"type": "object", "required": ["a"]}, {"type": "object", "required": ["b"]}, {"type": "string"}]},
+        {"c": [1]},
+        "an object fits none of the 3 allowed forms: 'a' is a required property; 'b' is a required property",
+    ),
+    ({"anyOf": [{"required": ["a"]}, {"required": ["b", "c"]}]}, {}, "one of a, b (with c) is required"),
+    ({"const": "and"}, ["x"], "an array is not 'and', the only value allowed here"),
+    ({"not": {"type": "object"}}, {"a": {"b": 1}}, "an object is not allowed here"),
+    ({"minItems": 2}, [{"a": 1}], "an array has fewer than 2 items"),
+    ({"maxProperties": 1}, {"a": 1, "b": 2}, "an object has more than 1 member"),
+    ({"uniqueItems": True}, [{"a": 1}, {"a": 1}], "an array has items that are not unique"),
+    ({"minimum": 3}, 2, "2 is less than 3"),
+    ({"enum": [1, None, "x"]}, True, "true is not one of: 1, null, x"),
+    ({"enum": ["a"], "title": "channel"}, "b", "'b' is not a channel; one of: a"),
+    ({"format": "date-time"}, "2024-01-31 10:00:00", "is not an RFC 3339 date-time"),
+    ({"properties": {"a": False}}, {"a": {"b": 1}}, "an object is not allowed here"),
+    ({"type": "integer"}, "x" * 100 + "y", "(101 characters)"),
+]
+
+
+@pytest.mark.parametrize(("node", "value", "words"), MESSAGES, ids=[m[2][:30] for m in MESSAGES])
+def test_messages_per_keyword(node: dict[str, Any], value: Any, words: str) -> None:
+    validator = schemas._Reference(node, format_checker=schemas._format_checker())
+    (error,) = validator.iter_errors(value)
+    message = schemas._message(error)
+    assert words in message
+    assert repr(value) not in message or not isinstance(value, (dict, list))
+
+
+class _UnhashableKeys(Mapping[Any, Any]):
+    def __getitem__(self, key: Any) -> Any:
+        return 1
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter([["a"]])
+
+    def __len__(self) -> int:
+        return 1
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("key", [1, None, ("a",), "unhashable"])
+def test_a_key_that_is_not_a_string_is_one_violation(key: Any, backend: Any) -> None:
+    # As the encoder: JSON object keys are strings, in a dict or any Mapping.
+    inner: Any = _UnhashableKeys() if key == "unhashable" else {key: 1}
+    payload = {"rel_id": 2, "profile_id": "p", "weights": [inner]}
+    found = errors(payload, "relations/get", "request", backend=backend)
+    assert [(v.path, v.keyword) for v in found] == [("/weights/0", "type")]
+    assert found[0].message.startswith("object keys must be strings, not ")
+    listed = list(codec.iter_errors(payload, endpoint="relations/get", direction="request"))
+    assert [str(v) for v in listed] == [str(v) for v in found]
+
+
+@pytest.mark.parametrize(
+    ("payload", "endpoint", "expected"),
+    [
+        (
+            {"rel_id": 2, "matching": "phone"},
+            "relations/get",
+            "/: 'phone' is a required property (with matching phone or phone_sub)",
+        ),
+        (
+            {"db_id": 1, "matching": "email_phone", "data": {}},
+            "profiles/import",
+            "/: one of email, phone is required (with matching email_phone or email_phone_sub)",
+        ),
+        (
+            {"db_id": 1, "profile_id": "p", "resource_id": 1, "channel": "telegram_bot", "cc_data": {}},
+            "subscriptions/delete",
+            "/cc_data: 'id' is a required property (with channel telegram_bot)",
+        ),
+    ],
+)
+def test_a_conditional_requirement_names_its_condition(payload: Any, endpoint: str, expected: str) -> None:
+    assert [str(v) for v in errors(payload, endpoint, "request")] == [expected]

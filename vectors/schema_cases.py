@@ -9,7 +9,19 @@ payload and at least two invalid ones, each invalid in one known way:
 - ``not-an-object``: ``[]`` instead of an object (``type`` at the root), when
   one of the two above is not possible;
 - for requests, ``strict-unknown-member``: a member no schema documents, an
-  error only in strict mode (``unevaluatedProperties`` at the root).
+  error only in strict mode (``additionalProperties`` at the root).
+
+Strict mode refuses, at every object of the payload, a member that no schema
+node applying there declares under ``properties`` (through $ref, allOf, anyOf,
+oneOf, then and else), unless one of those nodes leaves the object open
+(``additionalProperties`` or ``unevaluatedProperties`` true or a schema) or none
+declares any member. Each such object is one ``additionalProperties`` error at
+the object's path. This file works that out on its own (``_undocumented``),
+separately from ``codec.schemas``, which builds a schema for it.
+
+``named_cases`` adds hand-written payloads whose first error (``first``: path,
+keyword and words of the message) is pinned too: the errors a person must be
+able to act on (issue 9).
 
 Payloads are synthesized from the schema and then repaired with the
 validator's own errors until they validate. Everything is checked here with
@@ -46,20 +58,40 @@ _REGISTRY: Registry = Registry().with_resources(
 _Node = tuple[Any, Any]  # (schema node, the resolver it is read with)
 
 
-def _validator(schema_id: str, strict: bool = False) -> Draft202012Validator:
+def _validator(schema_id: str) -> Draft202012Validator:
     root: dict[str, Any] = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$ref": schema_id}
-    if strict:
-        root["unevaluatedProperties"] = False
-    return Draft202012Validator(root, registry=_REGISTRY)
+    # jsonschema's own format checks (email: an "@"; date-time only with
+    # rfc3339-validator installed), not the codec's: enough for these payloads.
+    return Draft202012Validator(root, registry=_REGISTRY, format_checker=Draft202012Validator.FORMAT_CHECKER)
+
+
+def _pointer(parts: list[Any]) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
 def _errors(schema_id: str, payload: Any, strict: bool = False) -> list[dict[str, str]]:
     """The distinct (path, keyword) pairs of ``payload``'s errors, sorted."""
-    found = {
-        ("".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in e.absolute_path), str(e.validator))
-        for e in _validator(schema_id, strict).iter_errors(payload)
-    }
+    found = {(_pointer(list(e.absolute_path)), str(e.validator)) for e in _validator(schema_id).iter_errors(payload)}
+    if strict:
+        found.update((path, "additionalProperties") for path in _undocumented(_root(schema_id), payload, []))
     return [{"path": path, "keyword": keyword} for path, keyword in sorted(found)]
+
+
+def _undocumented(nodes: list[_Node], value: Any, path: list[Any]) -> Iterator[str]:
+    """Paths of the objects in ``value`` with a member strict mode refuses."""
+    facets = _expand(nodes, branches=True)
+    if isinstance(value, dict):
+        declared = {name for node, _ in facets for name in node.get("properties", {})}
+        closed = declared and all(
+            node.get(k, False) is False for node, _ in facets for k in ("additionalProperties", "unevaluatedProperties")
+        )
+        if closed and any(name not in declared for name in value):
+            yield _pointer(path)
+        for name, member in value.items():
+            yield from _undocumented(_at(nodes, [name]), member, [*path, name])
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _undocumented(_at(nodes, [0]), item, [*path, index])
 
 
 def _expand(nodes: list[_Node], branches: bool) -> list[_Node]:
@@ -341,7 +373,7 @@ def _cases_for(endpoint: str, direction: str) -> Iterator[tuple[dict[str, Any], 
     if direction == "request":
         payload = dict(valid, x_undocumented=1)
         errors = _errors(schema_id, payload, strict=True)
-        if not _errors(schema_id, payload) and errors == [{"path": "", "keyword": "unevaluatedProperties"}]:
+        if not _errors(schema_id, payload) and errors == [{"path": "", "keyword": "additionalProperties"}]:
             description = f"A {title} with an undocumented member: valid, but not in strict mode."
             yield (
                 _entry(
@@ -368,6 +400,130 @@ def endpoint_schemas() -> list[tuple[str, str]]:
     return sorted(found)
 
 
+# (endpoint, direction, name, strict, payload, first error: path, keyword, words of
+# its message, and what the case is about). The words are the contract: an
+# implementation's own message for the first error must contain each of them.
+NAMED: list[tuple[str, str, str, bool, Any, tuple[str, str, list[str]], str]] = [
+    (
+        "relations/get",
+        "request",
+        "strict-bad-email-leads",
+        True,
+        {"rel_id": 2, "email": "not-an-email", "matching": "email"},
+        ("/email", "format", ["'not-an-email'", "email address"]),
+        "a documented member with a bad value: its own error leads, strict mode adds nothing",
+    ),
+    (
+        "relations/get",
+        "request",
+        "misspelt-matching-mode",
+        False,
+        {"rel_id": 2, "matching": "emial", "email": "a@example.com"},
+        (
+            "/matching",
+            "enum",
+            ["'emial' is not a matching mode", "one of: email, email_profile, phone, profile_id, custom"],
+        ),
+        "a misspelt matching mode: one error listing the modes of the basic block",
+    ),
+    (
+        "profiles/import",
+        "request",
+        "misspelt-matching-mode",
+        False,
+        {"db_id": 1, "matching": "emial", "email": "a@example.com", "data": {}},
+        ("/matching", "enum", ["'emial' is not a matching mode", "email_phone_sub"]),
+        "a misspelt matching mode: one error listing the eleven modes of the extended block",
+    ),
+    (
+        "relations/get",
+        "request",
+        "no-lookup-field",
+        False,
+        {"rel_id": 2},
+        ("", "anyOf", ["one of profile_id, email, phone, field_name (with field_value) is required"]),
+        "no lookup field at all: the error names the fields that would do",
+    ),
+    (
+        "relations/get",
+        "request",
+        "strict-misspelt-lookup-field",
+        True,
+        {"rel_id": 2, "emial": "a@example.com"},
+        ("", "additionalProperties", ["'emial'", "did you mean 'email'?"]),
+        "a misspelt lookup field: the misspelling leads, before the missing lookup it causes",
+    ),
+    (
+        "profiles/import",
+        "request",
+        "strict-nested-misspelling",
+        True,
+        {
+            "db_id": 1,
+            "matching": "email",
+            "email": "a@example.com",
+            "data": {"subscriptions": [{"resource_id": 1, "channel": "email", "email": "a@example.com", "prority": 1}]},
+        },
+        ("/data/subscriptions/0", "additionalProperties", ["'prority'", "did you mean 'priority'?"]),
+        "a misspelt member two levels down: strict mode refuses it where it is",
+    ),
+    (
+        "relations/get",
+        "response",
+        "strict-nested-unknown-member",
+        True,
+        {"error": 0, "data": [{"profile_id_a": "p", "nested_extra": 1}]},
+        ("/data/0", "additionalProperties", ["'nested_extra' is not a documented member here"]),
+        "an undocumented member inside an array item of a response",
+    ),
+    (
+        "goals/register",
+        "request",
+        "digit-like-keys",
+        False,
+        {"db_id": 1, "pixel_id": 1, "profile_id": "p", "pixel_data": {"²": {}, "①": [1], "10": 1, "9": 1}},
+        ("/pixel_data/²", "anyOf", ["an object fits none of the 2 allowed forms"]),
+        "keys that str.isdigit() accepts but int() refuses: reported, sorted, never a crash",
+    ),
+]
+
+# Payloads valid in strict mode that show where it stays open.
+NAMED_VALID: list[tuple[str, str, str, Any, str]] = [
+    (
+        "subscriptions/delete",
+        "request",
+        "strict-open-cc-data",
+        {"db_id": 1, "profile_id": "p", "resource_id": 2, "channel": "telegram_bot", "cc_data": {"id": 1, "x": 2}},
+        "cc_data is documented open (other custom channels carry other keys)",
+    ),
+    (
+        "profiles/import",
+        "request",
+        "strict-open-profile-data",
+        {"db_id": 1, "matching": "email", "email": "a@example.com", "data": {"CRM_ID": 7, "_fname": "Jim"}},
+        "profile data is documented open: custom database fields by name",
+    ),
+]
+
+
+def named_cases() -> Iterator[tuple[dict[str, Any], Any]]:
+    """The hand-written cases, with their errors worked out here."""
+    for endpoint, direction, name, strict, payload, (path, keyword, words), about in NAMED:
+        schema_id = f"{BASE}{endpoint}.{direction}.json"
+        errors = _errors(schema_id, payload, strict)
+        assert {"path": path, "keyword": keyword} in errors, (endpoint, name, errors)
+        first = {"path": path, "keyword": keyword, "words": words}
+        description = f"{endpoint} {direction}: {about}."
+        entry = _entry(endpoint, direction, f"invalid-{name}", description, valid=False, strict=strict, errors=errors)
+        yield dict(entry, first=first), payload
+    for endpoint, direction, name, payload, about in NAMED_VALID:
+        schema_id = f"{BASE}{endpoint}.{direction}.json"
+        assert not _errors(schema_id, payload, strict=True), (endpoint, name)
+        description = f"{endpoint} {direction}: {about}."
+        yield _entry(endpoint, direction, name, description, valid=True, strict=True, errors=[]), payload
+
+
 def schema_cases() -> list[tuple[dict[str, Any], Any]]:
     """Every schema vector: (manifest entry, payload)."""
-    return [case for endpoint, direction in endpoint_schemas() for case in _cases_for(endpoint, direction)]
+    generated = [case for endpoint, direction in endpoint_schemas() for case in _cases_for(endpoint, direction)]
+    return generated + list(named_cases())
