@@ -155,47 +155,59 @@ def test_invalid_xml_on_stdin_and_relative_names(tmp_path: Path) -> None:
     assert message.startswith("bad.xml:3: "), message
 
 
+# JSON errors carry LINE:COL (1-based, columns in characters): where the
+# reader stopped, or where the refused value starts.
 @pytest.mark.parametrize(
-    ("text", "line"),
+    ("text", "line", "column"),
     [
-        pytest.param('{\n  "a": 1,\n  "b": \n}\n', 4, id="missing-value"),
-        pytest.param('{\n "a": 1,\n "b": }\n', 3, id="missing-value-same-line"),
-        pytest.param('{\n "a": [1, 2,]\n}', 2, id="trailing-comma"),
-        pytest.param('{"a": 1}\n{"b": 2}', 2, id="extra-data"),
-        pytest.param('{\n\n\n"a" 1}', 4, id="missing-colon"),
-        pytest.param('{"a": "abc\n"}', 1, id="newline-in-string"),
-        pytest.param("{'a': 1}", 1, id="single-quotes"),
-        pytest.param('\n\n{"a": 1,}', 3, id="trailing-comma-in-object"),
+        pytest.param('{\n  "a": 1,\n  "b": \n}\n', 4, 1, id="missing-value"),
+        pytest.param('{\n "a": 1,\n "b": }\n', 3, 7, id="missing-value-same-line"),
+        pytest.param('{\n "a": [1, 2,]\n}', 2, 13, id="trailing-comma"),
+        pytest.param('{"a": 1}\n{"b": 2}', 2, 1, id="extra-data"),
+        pytest.param('{\n\n\n"a" 1}', 4, 5, id="missing-colon"),
+        pytest.param('{"a": "abc\n"}', 1, 11, id="newline-in-string"),
+        pytest.param("{'a': 1}", 1, 2, id="single-quotes"),
+        pytest.param('\n\n{"a": 1,}', 3, 9, id="trailing-comma-in-object"),
+        pytest.param('{"é😀": [1,\n "ü", ]}', 2, 7, id="columns-count-characters"),
     ],
 )
-def test_malformed_json(tmp_path: Path, text: str, line: int) -> None:
+def test_malformed_json(tmp_path: Path, text: str, line: int, column: int) -> None:
     source = tmp_path / "bad.json"
     source.write_text(text, encoding="utf-8")
     message = failed(run("encode", str(source)))
-    assert message.startswith(f"{source}:{line}: "), message
+    assert message.startswith(f"{source}:{line}:{column}: invalid JSON: "), message
     assert message.count("\n") == 1
 
 
 def test_malformed_json_on_stdin() -> None:
     message = failed(run("encode", stdin=b'{\n "a": 1,\n "b": }\n'))
-    assert re.match(r"(<stdin>|-):3: ", message), message
+    assert re.match(r"(<stdin>|-):3:7: ", message), message
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "where", "words"),
     [
-        pytest.param('{"a": NaN}', id="NaN"),
-        pytest.param('{"a": [Infinity]}', id="Infinity"),
-        pytest.param('{"a": 1e999}', id="overflow"),
-        pytest.param('{"a": 1, "a": 2}', id="duplicate-key"),
-        pytest.param("[1, 2]", id="not-an-object"),
+        pytest.param('{"a": NaN}', "1:7", "NaN is not a JSON value", id="NaN"),
+        pytest.param('{"a": [1,\n Infinity]}', "2:2", "Infinity is not a JSON value", id="Infinity"),
+        pytest.param('{"a": {"b": -Infinity}}', "1:13", "-Infinity is not a JSON value", id="minus-Infinity"),
+        pytest.param('{"a": "NaN",\n "b": 1e999}', "2:7", "1e999 is too large", id="overflow"),
+        pytest.param('{"a": 1,\n  "a": 2}', "2:3", "duplicate key 'a'", id="duplicate-key"),
+        pytest.param('{"a": 1, "b": {"c": 1, "c": 2}}', "1:24", "duplicate key 'c'", id="duplicate-key-nested"),
+        # The reader checks an object's keys when it closes: the inner object's first.
+        pytest.param('{"a": 1, "a": {"b": 1, "b": 2}}', "1:24", "duplicate key 'b'", id="duplicate-keys-inner-first"),
+        pytest.param('{"a": "x\\"y", "a\\u0041": 1, "aA": 2}', "1:29", "duplicate key 'aA'", id="escaped-keys"),
+        pytest.param('{"a":\n' + "1" * 4301 + "}", "2:1", "4301 digits", id="integer-digits"),
+        pytest.param("[1, 2]", "1:1", "must be an object", id="not-an-object"),
+        pytest.param("\ufeff\n  [1, 2]", "2:3", "must be an object", id="after-a-bom"),
     ],
 )
-def test_invalid_json_values(tmp_path: Path, text: str) -> None:
+def test_invalid_json_values(tmp_path: Path, text: str, where: str, words: str) -> None:
     source = tmp_path / "in.json"
     source.write_text(text, encoding="utf-8")
     message = failed(run("encode", str(source)))
-    assert message.startswith(f"{source}:"), message
+    assert message.startswith(f"{source}:{where}: "), message
+    assert words in message
+    assert message.count("\n") == 1
 
 
 def test_lone_surrogate_escapes_in_json_are_carried() -> None:
@@ -207,7 +219,7 @@ def test_lone_surrogate_escapes_in_json_are_carried() -> None:
 def test_json_that_is_not_utf8(tmp_path: Path) -> None:
     source = tmp_path / "latin1.json"
     source.write_bytes(b'{\n"a": "caf\xe9"}')
-    assert failed(run("encode", str(source))).startswith(f"{source}:2: ")
+    assert failed(run("encode", str(source))).startswith(f"{source}:2:10: the JSON is not UTF-8")
 
 
 def test_unreadable_file(tmp_path: Path) -> None:
