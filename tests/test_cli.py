@@ -801,3 +801,76 @@ def test_readme_command_line_session(tmp_path: Path) -> None:
         assert len(outputs) - 1 == len(steps)
         for (command, expected), actual in zip(steps, outputs, strict=False):
             assert actual == expected, command
+
+
+# --- the position scanner (codec._jsonpos), against the standard library's reader ----
+
+from hypothesis import given  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from strategies import documents, same  # noqa: E402
+
+from codec import _json, _jsonpos  # noqa: E402
+
+
+def _pointers(value: Any) -> dict[str, Any]:
+    """Every JSON Pointer in ``value`` with the value it leads to."""
+    found: dict[str, Any] = {}
+    stack: list[tuple[str, Any]] = [("", value)]
+    while stack:
+        pointer, item = stack.pop()
+        found[pointer] = item
+        children = item.items() if isinstance(item, dict) else enumerate(item) if isinstance(item, list) else ()
+        for key, child in children:
+            stack.append((pointer + "/" + str(key).replace("~", "~0").replace("/", "~1"), child))
+    return found
+
+
+_LAYOUTS = st.sampled_from([None, 0, 1, "\t", "\r\n\t \n"])
+
+
+@given(document=documents, indent=_LAYOUTS, ascii_only=st.booleans())
+def test_value_positions_point_at_each_value(document: dict[str, Any], indent: Any, ascii_only: bool) -> None:
+    text = json.dumps(document, indent=indent, ensure_ascii=ascii_only)
+    expected = _pointers(document)
+    found = _jsonpos.value_positions(text, [*expected, "/no such member", "/0/x"])
+    assert set(found) == set(expected)
+    reader = json.JSONDecoder()
+    places = _jsonpos.line_col(text, found.values())
+    for pointer, position in found.items():
+        value, _ = reader.raw_decode(text, position)
+        assert same(value, expected[pointer]), pointer
+        line, column = places[position]
+        assert line == text.count("\n", 0, position) + 1
+        assert column == position - (text.rfind("\n", 0, position) + 1) + 1
+
+
+@given(document=documents, data=st.data())
+def test_first_problem_finds_a_refused_literal(document: dict[str, Any], data: st.DataObject) -> None:
+    text = json.dumps(document)
+    scalars = [p for p, v in _pointers(document).items() if not isinstance(v, (dict, list))]
+    if not scalars:
+        return
+    pointer = data.draw(st.sampled_from(scalars))
+    literal = data.draw(st.sampled_from(["NaN", "Infinity", "-Infinity", "1e400", "-1E+999", "9" * 4301]))
+    start = _jsonpos.value_positions(text, [pointer])[pointer]
+    _, end = json.JSONDecoder().raw_decode(text, start)
+    spoiled = text[:start] + literal + text[end:]
+    with pytest.raises(_json.EmbeddedJSONError) as caught:
+        _json.loads(spoiled)
+    assert caught.value.pos is None
+    assert _jsonpos.first_problem(spoiled, max_int_digits=4300) == start
+
+
+def test_first_problem_of_a_duplicate_key_is_the_repeat() -> None:
+    text = '{"a": {"x": 1, "y": [{}], "x": 2}, "b": "\\"}", "b": 3}'
+    assert _jsonpos.first_problem(text, max_int_digits=4300) == text.index('"x": 2')
+
+
+def test_scanner_is_iterative_and_linear_on_hostile_text() -> None:
+    # Deep, unterminated and quote-heavy texts: no recursion, no rescans.
+    deep = "[" * 200_000 + "]" * 200_000
+    assert _jsonpos.value_positions(deep, ["/0" * 1000]) == {"/0" * 1000: 1000}
+    assert _jsonpos.too_deep(deep, 64) == 64
+    assert _jsonpos.first_problem("[" * 200_000, max_int_digits=4300) is None
+    assert _jsonpos.value_positions('{"a": "' + '\\"' * 100_000, ["/a", "/b"]) == {}
+    assert _jsonpos.first_problem('{"a": "' + '\\"' * 100_000, max_int_digits=4300) is None
