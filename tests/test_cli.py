@@ -2,9 +2,13 @@
 
     altcraft-codec encode [FILE] [--pretty]   JSON to XML
     altcraft-codec decode [FILE] [--pretty]   XML to JSON
+    altcraft-codec validate FILE... --endpoint M --direction D
+    altcraft-codec endpoints | schema M --direction D | conformance | --version
 
 Standard input and output by default; exit 0 on success, 1 on invalid input
-with ``FILE:LINE: message`` on standard error, 2 on a usage error.
+with ``FILE:LINE: message`` on standard error (``FILE:LINE:COL:`` for JSON),
+2 on a usage error, 141 when the reader of the output goes away. At the end,
+the JSON position scanner behind the columns is tested in process.
 """
 
 from __future__ import annotations
@@ -19,6 +23,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from strategies import documents, same
+
+from codec import _json, _jsonpos
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "relations-get.response.json"
@@ -804,12 +813,6 @@ def test_readme_command_line_session(tmp_path: Path) -> None:
 
 
 # --- the position scanner (codec._jsonpos), against the standard library's reader ----
-
-from hypothesis import given  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-from strategies import documents, same  # noqa: E402
-
-from codec import _json, _jsonpos  # noqa: E402
 
 
 def _pointers(value: Any) -> dict[str, Any]:
