@@ -16,7 +16,8 @@ FILE defaults to standard input (also ``-``); output goes to standard output.
 Exit status: 0 on success, 1 on invalid input (``FILE:LINE: message`` on
 standard error; ``FILE:LINE:COL:`` for JSON), 2 on a usage error. A reader
 that goes away (``| head``) ends the command quietly with status 141, as a
-filter killed by SIGPIPE; a closed or full standard output is status 1.
+filter killed by SIGPIPE, and Ctrl-C with 130; a closed or full standard
+output is status 1.
 
 Each subcommand is one ``_add_*`` function: it declares the subcommand's
 options and sets ``handler``, a function of the parsed arguments that writes
@@ -46,8 +47,9 @@ __all__ = ["main"]
 
 _PROG = "altcraft-codec"
 _STDIN = "<stdin>"
-# What a shell reports for a filter killed by SIGPIPE (128 + 13).
+# What a shell reports for a filter killed by SIGPIPE (128 + 13) or SIGINT (128 + 2).
 _BROKEN_PIPE_STATUS = 141
+_INTERRUPTED_STATUS = 130
 
 
 class _UsageError(Exception):
@@ -499,6 +501,12 @@ def _conformance_command(args: argparse.Namespace) -> int:
     try:
         with contextlib.redirect_stderr(captured):
             conformance.command(args, io.BytesIO())
+    except BrokenPipeError:
+        raise
+    except OSError as exc:  # --junit FILE that cannot be written
+        where = f" {exc.filename}" if exc.filename else ""
+        _err(f"{_PROG} conformance: cannot write{where}: {exc.strerror or exc}")
+        return 1
     except SystemExit as exc:
         text = captured.getvalue()
         if exc.code == 2 and text.startswith(_CONFORMANCE_ERROR):
@@ -565,6 +573,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         _err(f"{_PROG}: cannot write to standard output: {exc}")
         _silence_stdout()
         return 1
+    except KeyboardInterrupt:  # Ctrl-C: quiet, as other filters
+        return _INTERRUPTED_STATUS
     return status
 
 

@@ -877,3 +877,32 @@ def test_scanner_is_iterative_and_linear_on_hostile_text() -> None:
     assert _jsonpos.first_problem("[" * 200_000, max_int_digits=4300) is None
     assert _jsonpos.value_positions('{"a": "' + '\\"' * 100_000, ["/a", "/b"]) == {}
     assert _jsonpos.first_problem('{"a": "' + '\\"' * 100_000, max_int_digits=4300) is None
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+def test_interrupt_exits_quietly_with_130(tmp_path: Path) -> None:
+    import signal
+
+    fifo = tmp_path / "in.xml"
+    os.mkfifo(fifo)
+    process = subprocess.Popen([_command(), "decode", str(fifo)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        # Opening the writing end returns once the command has opened the
+        # reading end: it is then inside its read, past start-up.
+        with open(fifo, "wb") as writer:
+            writer.write(b"<xml>")
+            writer.flush()
+            process.send_signal(signal.SIGINT)
+            out, err = process.communicate(timeout=60)
+    finally:
+        process.kill()
+    assert process.returncode == 130
+    assert (out, err) == (b"", b"")
+
+
+def test_conformance_junit_file_that_cannot_be_written(tmp_path: Path) -> None:
+    junit = tmp_path / "no" / "such" / "dir" / "report.xml"
+    result = run("conformance", "--decoder", f"{_command()} decode", "--id", "array-one-item", "--junit", str(junit))
+    assert result.returncode == 1
+    assert result.stderr.decode() == f"altcraft-codec conformance: cannot write {junit}: No such file or directory\n"
+    assert result.stdout.decode().endswith("1 passed, 0 failed\n")
