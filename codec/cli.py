@@ -303,8 +303,6 @@ def _invalid(name: str, error: Any, problems: list[_Problem]) -> _InputError:
 
 
 def _encode_command(args: argparse.Namespace) -> int:
-    from . import schemas  # noqa: PLC0415
-
     options = _schema_options(args)
     name, data = _read(args.file)
     text, value = _load_json(name, data)
@@ -313,7 +311,9 @@ def _encode_command(args: argparse.Namespace) -> int:
     except EncodeError as exc:
         position = _jsonpos.value_positions(text, [exc.path]).get(exc.path)
         raise _InputError(name, [_at(text, position, _Problem(exc.msg, exc.path or None))]) from None
-    except schemas.ValidationError as exc:
+    except CodecError as exc:
+        if not hasattr(exc, "errors"):  # a ValidationError (codec.schemas is not imported for plain encoding)
+            raise
         raise _invalid(name, exc, _json_violations(text, exc.errors)) from None
     _out(output + b"\n")
     return 0

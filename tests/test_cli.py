@@ -906,3 +906,16 @@ def test_conformance_junit_file_that_cannot_be_written(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert result.stderr.decode() == f"altcraft-codec conformance: cannot write {junit}: No such file or directory\n"
     assert result.stdout.decode().endswith("1 passed, 0 failed\n")
+
+
+def test_plain_encode_and_decode_do_not_load_the_schema_layer(tmp_path: Path) -> None:
+    # jsonschema doubles the start-up time; only schema options need it.
+    script = (
+        "import sys, contextlib, io\n"
+        "from codec import cli\n"
+        "with contextlib.redirect_stdout(io.TextIOWrapper(io.BytesIO())):\n"
+        f"    assert cli.main(['encode', {str(EXAMPLE)!r}]) == 0\n"
+        "assert 'jsonschema' not in sys.modules, 'encode loaded jsonschema'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
