@@ -232,8 +232,16 @@ def test_every_page_read_endpoint_has_both_files() -> None:
         f"{p}.{kind}.json" for p in sorted(paths) for kind in ("request", "response") if f"{p}.{kind}.json" not in DOCS
     ]
     assert not missing, missing
-    extra = [r for r in SCHEMA_IDS if not r.startswith("shared/") and r.rsplit(".", 2)[0] not in paths]
-    assert not extra, f"schemas for endpoints not in the catalogue: {extra}"
+    # Issue 9 adds endpoints the catalogue lacks (its "guessed" rows): such a schema must cite the
+    # page it was written from, so every schema stays traceable to a published page.
+    extra = [
+        r
+        for r in SCHEMA_IDS
+        if not r.startswith("shared/")
+        and r.rsplit(".", 2)[0] not in paths
+        and "Source: https://" not in DOCS[r].get("description", "")
+    ]
+    assert not extra, f"schemas for endpoints neither in the catalogue nor citing a page: {extra}"
 
 
 def test_every_documented_request_field_is_declared() -> None:

@@ -163,7 +163,7 @@ def test_installed_wheel_runs_outside_the_source_tree(installed: dict[str, objec
 def test_installed_wheel_validates(installed: dict[str, object]) -> None:
     endpoints = installed["endpoints"]
     assert isinstance(endpoints, list)
-    assert len(endpoints) == 122
+    assert len(endpoints) >= 122  # issue 9 adds the endpoints whose pages were found
     assert endpoints == sorted(endpoints)
     # No fast extra in the fresh venv: the reference backend.
     assert installed["backend"] == "jsonschema"
