@@ -7,7 +7,7 @@ the way the endpoint means it (§8) and can validate the result.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from . import _decode, _encode
@@ -55,7 +55,7 @@ def encode(
             marks as embedded JSON are written with ``json='true'``.
         direction: ``"request"`` or ``"response"``; required with ``endpoint``.
         validate: check ``obj`` against the endpoint's schema first.
-        strict: with ``validate``, refuse undocumented top-level members.
+        strict: with ``validate``, refuse undocumented members at every level.
         limits: the nesting depth bound.
 
     Returns:
@@ -96,7 +96,7 @@ def decode(
         direction: ``"request"`` or ``"response"``; required with ``endpoint``.
         validate: also check the result against the endpoint's schema; each
             violation then carries the XML line of its element.
-        strict: with ``validate``, refuse undocumented top-level members.
+        strict: with ``validate``, refuse undocumented members at every level.
         limits: bounds on size, depth and element count.
 
     Raises:
@@ -115,52 +115,122 @@ def decode(
         try:
             schemas.validate(value, endpoint=endpoint, direction=direction, strict=strict)
         except schemas.ValidationError as error:
-            raise _with_lines(error, data, shape, limits) from None
+            raise with_lines(error, data, shape, limits) from None
     return value
 
 
-def _with_lines(
+def with_lines(
     error: ValidationError, data: bytes | bytearray | memoryview | str, shape: Shape | None, limits: Limits
 ) -> ValidationError:
-    """``error`` with the XML line of each violation's element."""
+    """``error`` with the XML line of each violation's element.
+
+    The document is parsed again and walked once for all the violations
+    together (:func:`lines_of`), so the cost grows with the document, not
+    with the document times the number of violations.
+    """
     root = _decode.parse(data, limits)
-    located = [_located(violation, root, shape) for violation in error.errors]
-    best = _located(error.best, root, shape)
+    lines = lines_of(root, [v.path for v in error.errors] + [error.best.path], shape)
+    located = [_located(violation, lines) for violation in error.errors]
+    best = _located(error.best, lines)
     return type(error)(located, best=best, endpoint=error.endpoint, direction=error.direction)
 
 
-def _located(violation: Violation, root: Any, shape: Shape | None) -> Violation:
-    line = _line_of(root, violation.path, shape)
-    return type(violation)(violation.path, violation.message, violation.keyword, line)
+def _located(violation: Violation, lines: Mapping[str, int | None]) -> Violation:
+    return type(violation)(violation.path, violation.message, violation.keyword, lines.get(violation.path))
 
 
-def _line_of(root: Any, path: str, shape: Shape | None) -> int | None:
-    """The line of the element holding the value at ``path`` (a JSON Pointer).
+def _index(part: str, size: int) -> int | None:
+    """The array index a pointer segment names, if below ``size``.
+
+    RFC 6901 indices are ASCII digits; ``str.isdigit`` also takes "²" or "①",
+    which ``int`` refuses, and a run of thousands of digits is out of range
+    of any array without converting it (``int`` refuses more than 4,300).
+    """
+    if not (part.isascii() and part.isdigit()):
+        return None
+    digits = part.lstrip("0") or "0"
+    if len(digits) > len(str(size)):
+        return size  # out of range
+    return int(digits)
+
+
+class _Wanted:
+    """A trie of the pointers still to locate, one node per segment."""
+
+    __slots__ = ("here", "next")
+
+    def __init__(self) -> None:
+        self.here: list[str] = []  # pointers that end at this node
+        self.next: dict[str, _Wanted] = {}
+
+    def all(self) -> list[str]:
+        """Every pointer ending at or below this node."""
+        found: list[str] = []
+        stack = [self]
+        while stack:
+            node = stack.pop()
+            found.extend(node.here)
+            stack.extend(node.next.values())
+        return found
+
+
+def _unescape(part: str) -> str:
+    return part.replace("~1", "/").replace("~0", "~")
+
+
+def lines_of(root: Any, paths: Iterable[str], shape: Shape | None) -> dict[str, int | None]:
+    """The line of the element holding the value at each JSON Pointer of ``paths``.
 
     Follows the decoder's reading (§3, §8): a member is the run of children
     with its name; an index picks an element of that run, or stays on a lone
-    element holding a one-item array. Inside embedded JSON, the line of the
-    ``json='true'`` element.
+    element holding a one-item array (and on the run's first element when
+    out of range). Inside embedded JSON, or below what the tree holds, the
+    line of the deepest element reached.
+
+    One walk for all the pointers: each element on the way has its children
+    grouped by name once, however many pointers pass through it.
     """
-    parts = [p.replace("~1", "/").replace("~0", "~") for p in path.split("/")[1:]] if path else []
-    element = root
-    index = 0
-    while index < len(parts):
+    wanted = _Wanted()
+    for path in set(paths):
+        node = wanted
+        for part in path.split("/")[1:] if path else ():
+            node = node.next.setdefault(_unescape(part), _Wanted())
+        node.here.append(path)
+    lines: dict[str, int | None] = {}
+    stack: list[tuple[Any, _Wanted, Shape | None]] = [(root, wanted, shape)]
+    while stack:
+        element, node, here = stack.pop()
+        line = element.sourceline if isinstance(element.sourceline, int) else None
         if element.get("json") == "true" or not len(element):
-            break
-        key = parts[index]
-        run = [child for child in element if child.tag == key]
-        if not run:
-            break
-        shape = None if shape is None else shape.member(key)
-        index += 1
-        element = run[0]
-        is_array = len(run) > 1 or element.get("array") == "true" or (shape is not None and shape.kind is Kind.ARRAY)
-        if is_array and index < len(parts) and parts[index].isdigit():
-            position = int(parts[index])
-            if position < len(run):
-                element = run[position]
-            index += 1
-            shape = None if shape is None else shape.items
-    line = element.sourceline
-    return line if isinstance(line, int) else None
+            lines.update(dict.fromkeys(node.all(), line))
+            continue
+        lines.update(dict.fromkeys(node.here, line))
+        runs: dict[str, list[Any]] = {key: [] for key in node.next}
+        for child in element:
+            run = runs.get(child.tag)
+            if run is not None:
+                run.append(child)
+        for key, below in node.next.items():
+            run = runs[key]
+            if not run:
+                lines.update(dict.fromkeys(below.all(), line))
+                continue
+            member = None if here is None else here.member(key)
+            first = run[0]
+            is_array = (
+                len(run) > 1 or first.get("array") == "true" or (member is not None and member.kind is Kind.ARRAY)
+            )
+            if not is_array:
+                stack.append((first, below, member))
+                continue
+            rest = _Wanted()
+            rest.here = below.here
+            items = None if member is None else member.items
+            for part, deeper in below.next.items():
+                position = _index(part, len(run))
+                if position is None:
+                    rest.next[part] = deeper
+                else:
+                    stack.append((run[position] if position < len(run) else first, deeper, items))
+            stack.append((first, rest, member))
+    return lines

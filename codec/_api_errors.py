@@ -13,7 +13,8 @@ from collections.abc import Mapping
 from enum import IntEnum
 from typing import Any, Final
 
-from ._errors import CodecError
+from . import _decode, _json
+from ._errors import CodecError, DecodeError
 
 __all__ = ["ApiError", "ApiErrorCode", "raise_for_error"]
 
@@ -108,29 +109,59 @@ def _rebuild_api_error(code: int, text: str, response: Mapping[str, Any] | None)
     return ApiError(code, text, response=response)
 
 
-def raise_for_error(response: Mapping[str, Any]) -> None:
-    """Raise :class:`ApiError` if the decoded API ``response`` reports an error.
+def raise_for_error(response: Mapping[str, Any] | bytes | bytearray | memoryview | str) -> None:
+    """Raise :class:`ApiError` if the API ``response`` reports an error.
 
     Args:
-        response: a response body, decoded (``codec.decode`` for XML,
-            ``json.loads`` for JSON).
+        response: a response body, decoded (a mapping: ``codec.decode`` of
+            XML, ``json.loads`` of JSON) or as received (bytes or str of
+            JSON or XML, told apart by the first character; XML is decoded
+            with :func:`codec.decode`).
 
     Raises:
         ApiError: ``response["error"]`` is not 0; ``.code`` and ``.text`` are
-            its ``error`` and ``error_text``.
-        ValueError: ``response`` has no integer ``error`` member, so it is not
-            an API response at all.
-        TypeError: ``response`` is not a mapping.
+            its ``error`` and ``error_text``, ``.response`` the decoded body.
+        DecodeError: ``response`` is not an API response: not JSON or XML of
+            an object, or without an integer ``error`` member. (It is also a
+            ``ValueError``.)
     """
+    if isinstance(response, (bytes, bytearray, memoryview, str)):
+        response = _decoded(response)
     if not isinstance(response, Mapping):
-        raise TypeError(f"a response is a mapping, not {type(response).__name__}")
+        raise DecodeError(f"not an Altcraft API response: a response is an object, not {type(response).__name__}")
     if "error" not in response:
-        raise ValueError("not an Altcraft API response: it has no 'error' member")
+        raise DecodeError("not an Altcraft API response: it has no 'error' member")
     code = response["error"]
     if isinstance(code, bool) or not isinstance(code, int):
-        raise ValueError(f"not an Altcraft API response: 'error' is {type(code).__name__}, not an int")
+        raise DecodeError(
+            f"not an Altcraft API response: 'error' is {type(code).__name__} {code!r:.40}, not an integer code",
+            path="/error",
+        )
     if code == 0:
         return
     # One published example (workflows/list) spells the member 'error text'.
     text = response.get("error_text", response.get("error text", ""))
-    raise ApiError(code, text if isinstance(text, str) else str(text), response=response)
+    raise ApiError(code, "" if text is None else text if isinstance(text, str) else str(text), response=response)
+
+
+def _decoded(body: bytes | bytearray | memoryview | str) -> Any:
+    """A response body as received, read as JSON or as XML by its first character."""
+    if isinstance(body, str):
+        text = body
+    else:
+        try:
+            text = bytes(body).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise DecodeError(f"not an Altcraft API response: not UTF-8 (byte {exc.start})") from None
+    start = text.lstrip("\ufeff \t\r\n")[:1]
+    if start == "<":
+        return _decode.decode(text if isinstance(body, str) else bytes(body))
+    if not start:
+        raise DecodeError("not an Altcraft API response: the body is empty")
+    try:
+        return _json.loads(text.removeprefix("\ufeff"))
+    except _json.EmbeddedJSONError as exc:
+        detail = str(exc).removeprefix("invalid JSON: ")
+        raise DecodeError(
+            f"not an Altcraft API response: malformed JSON: {detail}", line=_json.error_line(text, exc)
+        ) from None

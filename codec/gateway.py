@@ -10,40 +10,60 @@ installation; no web framework is needed::
 
 For each HTTP request under ``/api/v1.1/`` the middleware reads the body as
 the API would (:mod:`codec.http`), validates it against the endpoint's request
-schema, and then either answers it itself, with an Altcraft-style error body
-in the caller's format, or passes it on:
+schema, and then either answers it itself or passes it on:
 
 - **valid**: passed on with the body byte for byte as received (a fresh
   ASGI ``receive`` channel / WSGI ``wsgi.input``), or, with
   ``convert_xml_to_json``, an XML body converted to JSON (``Content-Type:
   application/json; charset=utf-8``, ``Content-Length`` set, any
   ``Transfer-Encoding`` dropped). All other headers go on unchanged.
-- **invalid** (fails the schema): ``{"error": 450, "error_text": "Request
-  validation error: /rel_id: 'x' is not of type 'integer'; ..."}``, listing
-  the failing JSON Pointer paths (and XML lines), at most 20 of them.
+- **invalid** (fails the schema): 450, ``"Request validation error: /rel_id:
+  'x' is not of type 'integer'; ..."``, listing the failing JSON Pointer paths
+  (and XML lines), at most 20 of them.
 - **unreadable**: 400 (malformed JSON or XML, a non-canonical path, a
-  repeated Content-Type), 415 (Content-Type, Content-Encoding or charset not
-  supported), as the API's own codes.
+  repeated header, a body over ``max_body_bytes``), 415 (Content-Type,
+  Content-Encoding or charset not supported).
+- **no token** (with ``require_token``): 401 "API token required" when
+  neither the body's ``token``, an ``Authorization: Bearer`` header nor the
+  ``token`` query parameter carries one. The API reads a token from any of the
+  three (its "API interaction" page lists the URL as a place for the API key,
+  while advising against it), so the gateway accepts the same three: refusing
+  what the API accepts would break working clients.
+- **a failure of the gateway itself** (a bug): 500 "Internal service
+  error", logged with its traceback to the ``codec.gateway`` logger.
 - **unknown endpoint** (no schema): passed on untouched with
   ``unknown_endpoints="pass"`` (XML is still converted when
   ``convert_xml_to_json`` is set), or answered 501 "The method does not
   exist" with ``"refuse"``.
-- **too large** (over ``max_body_bytes``, by Content-Length or as read):
-  HTTP **413** with API error 400 in the body, always, and the body is not
-  read further. (The API's own 413 means "database not available", so it is
-  not used for this.)
+- **empty body**: the empty request ``{}``, whatever its Content-Type (the
+  API takes parameters from the body, but a call may need none beyond a
+  token in the header). It is validated as ``{}``: passed on when the
+  endpoint requires no member, else 450 naming the required ones.
 
-**HTTP status.** The API answers HTTP 200 and reports errors in ``error``; by
-default (``error_status="api"``) the middleware does the same, so a client
-cannot tell a gateway refusal from an Altcraft one and existing error
-handling works unchanged. ``error_status="http"`` sends the HTTP status that
-names each failure instead: 400, 404 (501), 415, 422 (450). Oversized bodies
-are 413 either way, since their body is never read.
+**Every answer** the middleware gives is the API's own error body,
+``{"error": N, "error_text": "..."}``, in the caller's format (the body's
+``format``, the ``format`` query parameter, ``Accept``, then the format the
+body came in), and its HTTP status follows one rule, set by
+``error_status``:
+
+- ``"api"`` (the default): HTTP 200, always, as the API itself answers
+  errors; a client cannot tell a gateway refusal from an Altcraft one, and
+  existing error handling works unchanged.
+- ``"http"``: the HTTP status naming the failure: 400, 401, 404 (for 501),
+  413 (a body over ``max_body_bytes``), 415, 422 (for 450), 500.
+
+A body over ``max_body_bytes`` (by Content-Length or as read) is not kept:
+like every request answered before its body is read, the rest of the body
+is read and thrown away, up to 64 MiB, and then answered, so that a client
+still sending gets the answer rather than a connection reset. A request that
+announces more than that, or waits for ``100 Continue``, is answered at once
+with ``Connection: close``.
 
 Requests outside ``/api/v1.1/`` and non-HTTP ASGI scopes (lifespan,
 websocket) pass through untouched; every HTTP method is checked the same way.
-Bodies over 64 KiB are validated in a worker thread under asyncio, so the
-event loop is not held up by big batch calls.
+Under asyncio, bodies over 1 KiB are checked in a worker thread, so that a
+costly body (thousands of violations to describe) does not hold up the event
+loop: the other requests are served meanwhile.
 """
 
 from __future__ import annotations
@@ -51,24 +71,22 @@ from __future__ import annotations
 import asyncio
 import functools
 import io
+import logging
 from collections.abc import Awaitable, Callable, Iterable, Mapping, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http import HTTPStatus
 from typing import Any, Final, Generic, Literal, TypeAlias, TypeVar
 
+from ._api_errors import ApiErrorCode
 from ._limits import DEFAULT_LIMITS
 from .http import (
     JSON_CONTENT_TYPE,
     Headers,
     HttpError,
-    _fields,
-    _known,
-    _negotiate,
-    _params,
-    _read,
-    _single,
-    endpoint_from_path,
+    RequestHead,
     parse_content_type,
+    read_body,
+    read_head,
     render_response,
 )
 
@@ -84,7 +102,14 @@ UnknownEndpoints: TypeAlias = Literal["pass", "refuse"]
 ErrorStatus: TypeAlias = Literal["api", "http"]
 
 DEFAULT_MAX_BODY_BYTES: Final = 16 * 1024 * 1024
-_INLINE_BYTES: Final = 64 * 1024  # larger bodies are validated off the event loop
+# Bodies above this are checked off the event loop. Checking costs time in
+# proportion to the body, but steeply for a body of violations (some 60 µs
+# each to describe, one per 4 bytes of JSON at worst): up to 1 KiB, that is at
+# most some milliseconds; past it, a worker thread pays, and the loop goes on.
+_INLINE_BYTES: Final = 1024
+# The most of a refused body that is read and thrown away so that its client
+# gets the answer (a server that closes a connection with unread data resets it).
+_DRAIN_BYTES: Final = 64 * 1024 * 1024
 
 Scope: TypeAlias = MutableMapping[str, Any]
 Message: TypeAlias = MutableMapping[str, Any]
@@ -94,15 +119,24 @@ ASGIApp: TypeAlias = Callable[[Scope, Receive, Send], Awaitable[None]]
 StartResponse: TypeAlias = Callable[..., Any]
 WSGIApp: TypeAlias = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
+Unread: TypeAlias = Literal["none", "drain", "close"]
+
+_log = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True, slots=True)
 class _Answer:
-    """A response the gateway sends itself."""
+    """A response the gateway sends itself.
+
+    ``unread`` says what is left of the request body: nothing; a rest to read
+    and throw away before answering (up to ``_DRAIN_BYTES``); or a rest not to
+    read at all (then the connection is closed after the answer).
+    """
 
     status: int
     content_type: str
     body: bytes
-    close: bool = False
+    unread: Unread = "none"
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,16 +145,6 @@ class _Forward:
 
     body: bytes
     content_type: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class _Plan:
-    """A request to read and check: what is known before its body."""
-
-    method: str
-    endpoint: str
-    fields: dict[str, list[str]]
-    query: str | bytes
 
 
 class _Gate:
@@ -134,6 +158,7 @@ class _Gate:
         unknown_endpoints: UnknownEndpoints,
         max_body_bytes: int,
         error_status: ErrorStatus,
+        require_token: bool,
     ) -> None:
         if unknown_endpoints not in ("pass", "refuse"):
             raise ValueError(f"unknown_endpoints must be 'pass' or 'refuse', not {unknown_endpoints!r}")
@@ -146,79 +171,104 @@ class _Gate:
         self.unknown = unknown_endpoints
         self.max_body_bytes = max_body_bytes
         self.error_status = error_status
+        self.require_token = require_token
 
-    def answer(self, error: HttpError) -> _Answer:
+    def answer(self, error: HttpError, unread: Unread = "none") -> _Answer:
         content_type, body = error.render()
-        oversized = error.status == 413
-        status = error.status if self.error_status == "http" or oversized else 200
-        return _Answer(status, content_type, body, close=oversized)
-
-    def refuse(self, fields: Mapping[str, list[str]], query: str | bytes, code: int, text: str, status: int) -> _Answer:
-        fmt = _negotiate(fields, _params(query, strict=False), None)
-        return self.answer(HttpError(code, text, status=status, response_format=fmt))
+        status = error.status if self.error_status == "http" else 200
+        return _Answer(status, content_type, body, unread)
 
     def start(
         self, method: str, path: str, raw_path: str | None, headers: Headers, query: str | bytes
-    ) -> _Plan | _Answer | None:
-        """Before the body: a plan to read it, an answer, or ``None`` to pass the request on untouched."""
-        fields = _fields(headers)
+    ) -> RequestHead | _Answer | None:
+        """Before the body: the head to read it for, an answer, or ``None`` to pass the request on untouched."""
         try:
-            endpoint = endpoint_from_path(path, raw_path=raw_path)
+            head = read_head(method, path, headers, query=query, raw_path=raw_path)
         except HttpError as error:
-            return self.refuse(fields, query, error.code, error.text, error.status)
-        if endpoint is None:
+            return self.answer(error, _unread(_lower_fields(headers)))
+        if head is None:
             return None
-        if endpoint not in _known():
-            if self.unknown == "refuse":
-                text = f"The method does not exist: {endpoint} (no schema; the gateway refuses unknown methods)"
-                return self.refuse(fields, query, 501, text, 404)
-            if not (self.convert and _is_xml(fields)):
-                return None
-        plan = _Plan(method, endpoint, fields, query)
         try:
-            length = _single(fields, "content-length")
-        except HttpError:
-            return self.refuse(fields, query, 400, "Incorrect request: the Content-Length header is repeated", 400)
-        if length is not None:
-            length = length.strip()
-            if not length.isdigit() or not length.isascii():
-                return self.bad_length(plan, f"Content-Length {length[:40]!r} is not a number")
-            if int(length) > self.max_body_bytes:
-                return self.too_large(plan, int(length))
-        return plan
+            declared = _declared_length(head)
+        except HttpError as error:
+            return self.answer(error, "close")  # no length to read by
+        if not head.known:
+            if self.unknown == "refuse":
+                detail = f"{head.endpoint} (no schema; the gateway refuses unknown methods)"
+                refusal = head.refusal(ApiErrorCode.NO_SUCH_METHOD, detail, status=404)
+                return self.answer(refusal, _unread(head.fields, declared))
+            if not (self.convert and _is_xml(head)):
+                return None
+        if declared is not None and declared > self.max_body_bytes:
+            return self.too_large(head, declared)
+        return head
 
-    def too_large(self, plan: _Plan, size: int | None = None) -> _Answer:
+    def too_large(self, head: RequestHead, size: int | None = None) -> _Answer:
         shown = f"{size} bytes" if size is not None else "the body"
-        text = f"Incorrect request: {shown} is over the gateway's limit of {self.max_body_bytes} bytes"
-        return self.refuse(plan.fields, plan.query, 400, text, 413)
+        detail = f"{shown} is over the gateway's limit of {self.max_body_bytes} bytes"
+        error = head.refusal(ApiErrorCode.INCORRECT_REQUEST, detail, status=413)
+        return self.answer(error, _unread(head.fields, size))
 
-    def bad_length(self, plan: _Plan, detail: str) -> _Answer:
-        return self.refuse(plan.fields, plan.query, 400, f"Incorrect request: {detail}", 400)
+    def truncated(self, head: RequestHead, got: int, length: int) -> _Answer:
+        detail = f"the body ended after {got} of {length} bytes"
+        return self.answer(head.refusal(ApiErrorCode.INCORRECT_REQUEST, detail, status=400), "close")
 
-    def finish(self, plan: _Plan, body: bytes) -> _Answer | _Forward:
+    def finish(self, head: RequestHead, body: bytes) -> _Answer | _Forward:
         """Check a request whose body has been read."""
         try:
-            request = _read(
-                plan.method,
-                plan.endpoint,
-                plan.fields,
-                plan.query,
+            request = read_body(
+                head,
                 body,
                 validate=True,
                 strict=self.strict,
+                require_token=self.require_token,
                 limits=DEFAULT_LIMITS,
             )
         except HttpError as error:
             return self.answer(error)
+        except Exception:  # a bug of the library: still answered the API's way, and logged
+            _log.exception("codec.gateway could not check a request to %s", head.endpoint)
+            refusal = head.refusal(ApiErrorCode.INTERNAL_ERROR, "the gateway could not check the request", status=500)
+            return self.answer(refusal)
         if self.convert and request.request_format == "xml" and body:
             _, converted = render_response(request.payload, "json")
             return _Forward(converted, JSON_CONTENT_TYPE)
         return _Forward(body)
 
 
-def _is_xml(fields: Mapping[str, list[str]]) -> bool:
+def _declared_length(head: RequestHead) -> int | None:
+    """The Content-Length, if sent; ``HttpError`` 400 for one that is not a number."""
+    value = head.header("content-length")
+    if value is None:
+        return None
+    value = value.strip()
+    if not (value.isascii() and value.isdigit()):
+        raise head.refusal(ApiErrorCode.INCORRECT_REQUEST, f"Content-Length {value[:40]!r} is not a number", status=400)
+    return int(value) if len(value) <= 18 else 10**18
+
+
+def _lower_fields(headers: Headers) -> dict[str, list[str]]:
+    """The headers by lower-case name, for a request whose head could not be read."""
+    pairs: Iterable[tuple[str | bytes, str | bytes]] = headers.items() if isinstance(headers, Mapping) else headers
+    fields: dict[str, list[str]] = {}
+    for name, value in pairs:
+        text = name.decode("latin-1") if isinstance(name, bytes) else name
+        fields.setdefault(text.lower(), []).append(value.decode("latin-1") if isinstance(value, bytes) else value)
+    return fields
+
+
+def _unread(fields: Mapping[str, list[str]], declared: int | None = None) -> Unread:
+    """What to do with the body of a request answered before it was read."""
+    if any(value.strip().lower() == "100-continue" for value in fields.get("expect", ())):
+        return "close"  # the client sends the body only if told to go on: do not
+    if declared is not None and declared > _DRAIN_BYTES:
+        return "close"
+    return "drain"
+
+
+def _is_xml(head: RequestHead) -> bool:
     try:
-        value = _single(fields, "content-type")
+        value = head.header("content-type")
     except HttpError:
         return True  # repeated: read it, and refuse it
     return value is not None and parse_content_type(value)[0] in ("application/xml", "text/xml")
@@ -239,6 +289,7 @@ class _Middleware(Generic[_App]):
         unknown_endpoints: UnknownEndpoints = "pass",
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         error_status: ErrorStatus = "api",
+        require_token: bool = False,
     ) -> None:
         self.app = app
         self._gate = _Gate(
@@ -247,6 +298,7 @@ class _Middleware(Generic[_App]):
             unknown_endpoints=unknown_endpoints,
             max_body_bytes=max_body_bytes,
             error_status=error_status,
+            require_token=require_token,
         )
 
 
@@ -258,13 +310,14 @@ class AltcraftValidationMiddleware(_Middleware[ASGIApp]):
 
     Args:
         app: the ASGI application to pass valid requests to.
-        strict: refuse top-level members the endpoint schema does not document.
+        strict: refuse members the endpoint schema does not document, at every level.
         convert_xml_to_json: pass XML bodies on as JSON.
         unknown_endpoints: ``"pass"`` methods without a schema on unchecked, or
             ``"refuse"`` them with the API's 501.
         max_body_bytes: the largest body read (default 16 MiB); larger is
-            answered HTTP 413.
+            refused (400, HTTP 413 with ``error_status="http"``).
         error_status: ``"api"`` (HTTP 200, as the API) or ``"http"`` (4xx).
+        require_token: refuse requests without an API token (401).
     """
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -275,24 +328,25 @@ class AltcraftValidationMiddleware(_Middleware[ASGIApp]):
         path: str = scope.get("path", "")
         raw = scope.get("raw_path")
         raw_path = raw.decode("latin-1").partition("?")[0] if isinstance(raw, bytes) else None
-        headers: list[tuple[bytes, bytes]] = list(scope.get("headers", ()))
-        plan = gate.start(scope.get("method", "POST"), path, raw_path, headers, scope.get("query_string", b""))
-        if plan is None:
+        headers: Iterable[tuple[bytes, bytes]] = scope.get("headers") or ()
+        head = gate.start(scope.get("method", "POST"), path, raw_path, headers, scope.get("query_string", b""))
+        if head is None:
             await self.app(scope, receive, send)
             return
-        if isinstance(plan, _Answer):
-            await _send_answer(send, plan)
+        if isinstance(head, _Answer):
+            await _answer(receive, send, head)
             return
         body = await _read_body(receive, gate.max_body_bytes)
         if body is None:
             return  # the client went away
         if isinstance(body, _Overflow):
-            await _send_answer(send, gate.too_large(plan))
+            answer = gate.too_large(head)
+            await _answer(receive, send, answer if not body.ended else replace(answer, unread="none"))
             return
-        check = functools.partial(gate.finish, plan, body)
+        check = functools.partial(gate.finish, head, body)
         result = await _run(check) if len(body) > _INLINE_BYTES else check()
         if isinstance(result, _Answer):
-            await _send_answer(send, result)
+            await _answer(receive, send, result)
             return
         if result.content_type is not None:
             scope = dict(scope)
@@ -300,15 +354,15 @@ class AltcraftValidationMiddleware(_Middleware[ASGIApp]):
         await self.app(scope, _replay(result.body, receive), send)
 
 
+@dataclass(frozen=True, slots=True)
 class _Overflow:
-    """The body went past the limit."""
+    """The body went past the limit; ``ended``: its last part has arrived."""
 
-
-_TOO_LARGE: Final = _Overflow()
+    ended: bool
 
 
 async def _read_body(receive: Receive, limit: int) -> bytes | _Overflow | None:
-    """The whole request body; ``_TOO_LARGE`` past ``limit``; ``None`` on disconnect."""
+    """The whole request body; an :class:`_Overflow` past ``limit``; ``None`` on disconnect."""
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -319,12 +373,48 @@ async def _read_body(receive: Receive, limit: int) -> bytes | _Overflow | None:
         if kind != "http.request":
             continue
         chunk = message.get("body", b"") or b""
+        more = message.get("more_body", False)
         size += len(chunk)
         if size > limit:
-            return _TOO_LARGE
+            return _Overflow(ended=not more)
         chunks.append(chunk)
-        if not message.get("more_body", False):
+        if not more:
             return b"".join(chunks)
+
+
+async def _discard(receive: Receive, limit: int) -> bool | None:
+    """Read the rest of the body and drop it: whether it ended within ``limit``; ``None`` on disconnect."""
+    size = 0
+    while True:
+        message = await receive()
+        kind = message.get("type")
+        if kind == "http.disconnect":
+            return None
+        if kind != "http.request":
+            continue
+        if not message.get("more_body", False):
+            return True
+        size += len(message.get("body", b"") or b"")
+        if size > limit:
+            return False
+
+
+async def _answer(receive: Receive, send: Send, answer: _Answer) -> None:
+    """Send ``answer``, after reading what its client is still sending, when that is bounded."""
+    close = answer.unread == "close"
+    if answer.unread == "drain":
+        ended = await _discard(receive, _DRAIN_BYTES)
+        if ended is None:
+            return  # the client went away
+        close = not ended
+    headers = [
+        (b"content-type", answer.content_type.encode("latin-1")),
+        (b"content-length", str(len(answer.body)).encode()),
+    ]
+    if close:
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": answer.status, "headers": headers})
+    await send({"type": "http.response.body", "body": answer.body, "more_body": False})
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:
@@ -349,21 +439,12 @@ async def _run(check: Callable[[], _Answer | _Forward]) -> _Answer | _Forward:
     return await loop.run_in_executor(None, check)
 
 
-def _converted_headers(headers: list[tuple[bytes, bytes]], content_type: str, length: int) -> list[tuple[bytes, bytes]]:
+def _converted_headers(
+    headers: Iterable[tuple[bytes, bytes]], content_type: str, length: int
+) -> list[tuple[bytes, bytes]]:
     dropped = (b"content-type", b"content-length", b"transfer-encoding")
     kept = [(name, value) for name, value in headers if name.lower() not in dropped]
     return [*kept, (b"content-type", content_type.encode("latin-1")), (b"content-length", str(length).encode())]
-
-
-async def _send_answer(send: Send, answer: _Answer) -> None:
-    headers = [
-        (b"content-type", answer.content_type.encode("latin-1")),
-        (b"content-length", str(len(answer.body)).encode()),
-    ]
-    if answer.close:
-        headers.append((b"connection", b"close"))
-    await send({"type": "http.response.start", "status": answer.status, "headers": headers})
-    await send({"type": "http.response.body", "body": answer.body, "more_body": False})
 
 
 # --- WSGI ---------------------------------------------------------------------
@@ -385,17 +466,17 @@ class AltcraftValidationWSGIMiddleware(_Middleware[WSGIApp]):
         raw_uri = environ.get("RAW_URI") or environ.get("REQUEST_URI")
         raw_path = raw_uri.partition("?")[0] if isinstance(raw_uri, str) and raw_uri.startswith("/") else None
         method = environ.get("REQUEST_METHOD", "POST")
-        plan = gate.start(method, path, raw_path, _environ_headers(environ), environ.get("QUERY_STRING", ""))
-        if plan is None:
+        head = gate.start(method, path, raw_path, _environ_headers(environ), environ.get("QUERY_STRING", ""))
+        if head is None:
             return self.app(environ, start_response)
-        if isinstance(plan, _Answer):
-            return _wsgi_answer(start_response, plan)
-        body = self._read(environ, plan)
+        if isinstance(head, _Answer):
+            return _wsgi_answer(environ, start_response, head)
+        body = self._read(environ, head)
         if isinstance(body, _Answer):
-            return _wsgi_answer(start_response, body)
-        result = gate.finish(plan, body)
+            return _wsgi_answer(environ, start_response, body, already=gate.max_body_bytes + 1)
+        result = gate.finish(head, body)
         if isinstance(result, _Answer):
-            return _wsgi_answer(start_response, result)
+            return _wsgi_answer(environ, start_response, result)
         environ = dict(environ)
         environ["wsgi.input"] = io.BytesIO(result.body)
         environ["CONTENT_LENGTH"] = str(len(result.body))
@@ -404,8 +485,8 @@ class AltcraftValidationWSGIMiddleware(_Middleware[WSGIApp]):
             environ.pop("HTTP_TRANSFER_ENCODING", None)
         return self.app(environ, start_response)
 
-    def _read(self, environ: dict[str, Any], plan: _Plan) -> bytes | _Answer:
-        """The body: CONTENT_LENGTH bytes (checked by the plan), or to the end if terminated."""
+    def _read(self, environ: dict[str, Any], head: RequestHead) -> bytes | _Answer:
+        """The body: CONTENT_LENGTH bytes (checked by :meth:`_Gate.start`), or to the end if terminated."""
         gate = self._gate
         stream = environ["wsgi.input"]
         length_text = str(environ.get("CONTENT_LENGTH") or "").strip()
@@ -413,26 +494,44 @@ class AltcraftValidationWSGIMiddleware(_Middleware[WSGIApp]):
             length = int(length_text)
             body = _read_exactly(stream, length)
             if len(body) < length:
-                return gate.bad_length(plan, f"the body ended after {len(body)} of {length} bytes")
+                return gate.truncated(head, len(body), length)
             return body
         if environ.get("wsgi.input_terminated"):
             body = _read_exactly(stream, gate.max_body_bytes + 1)
             if len(body) > gate.max_body_bytes:
-                return gate.too_large(plan)
+                return gate.too_large(head)
             return body
         return b""
 
 
-def _read_exactly(stream: Any, length: int) -> bytes:
+def _read_exactly(stream: Any, length: int, *, keep: bool = True) -> bytes:
+    """Up to ``length`` bytes of ``stream`` (fewer at its end); dropped unless ``keep``."""
     chunks: list[bytes] = []
     left = length
     while left > 0:
         chunk = stream.read(min(left, 1 << 20))
         if not chunk:
             break
-        chunks.append(chunk)
+        if keep:
+            chunks.append(chunk)
         left -= len(chunk)
     return b"".join(chunks)
+
+
+def _wsgi_answer(
+    environ: dict[str, Any], start_response: StartResponse, answer: _Answer, already: int = 0
+) -> list[bytes]:
+    if answer.unread == "drain":
+        # The body's rest, read and dropped (``already`` bytes of it were read).
+        length_text = str(environ.get("CONTENT_LENGTH") or "").strip()
+        if length_text.isascii() and length_text.isdigit() and int(length_text) <= _DRAIN_BYTES:
+            _read_exactly(environ["wsgi.input"], int(length_text) - already, keep=False)
+        elif not length_text and environ.get("wsgi.input_terminated"):
+            _read_exactly(environ["wsgi.input"], _DRAIN_BYTES, keep=False)
+    # No Connection header: PEP 3333 leaves hop-by-hop headers to the server.
+    status = f"{answer.status} {HTTPStatus(answer.status).phrase}"
+    start_response(status, [("Content-Type", answer.content_type), ("Content-Length", str(len(answer.body)))])
+    return [answer.body]
 
 
 def _environ_headers(environ: dict[str, Any]) -> list[tuple[str, str]]:
@@ -446,10 +545,3 @@ def _environ_headers(environ: dict[str, Any]) -> list[tuple[str, str]]:
         if value:
             headers.append((name, str(value)))
     return headers
-
-
-def _wsgi_answer(start_response: StartResponse, answer: _Answer) -> list[bytes]:
-    # No Connection header: PEP 3333 leaves hop-by-hop headers to the server.
-    status = f"{answer.status} {HTTPStatus(answer.status).phrase}"
-    start_response(status, [("Content-Type", answer.content_type), ("Content-Length", str(len(answer.body)))])
-    return [answer.body]

@@ -49,7 +49,7 @@ from typing import Any, Final, Literal, TypeAlias
 from urllib.parse import parse_qsl
 
 from . import _json, schemas
-from ._api import _with_lines, decode, encode
+from ._api import decode, encode, with_lines
 from ._api_errors import ApiError, ApiErrorCode
 from ._encode import _checked_json, _Refusal
 from ._errors import DecodeError, EncodeError, pointer
@@ -65,11 +65,14 @@ __all__ = [
     "Headers",
     "HttpError",
     "Query",
+    "RequestHead",
     "endpoint_from_path",
     "error_body",
     "negotiate_format",
     "parse_content_type",
     "parse_request",
+    "read_body",
+    "read_head",
     "render_response",
 ]
 
@@ -193,10 +196,20 @@ def _text(value: str | bytes) -> str:
 
 def _fields(headers: Headers) -> dict[str, list[str]]:
     """Header values by lower-case name, in order."""
-    pairs: Iterable[tuple[str | bytes, str | bytes]] = headers.items() if isinstance(headers, Mapping) else headers
+    pairs: Iterable[tuple[str | bytes, str | bytes]]
+    if isinstance(headers, (list, tuple)):  # ASGI's list: no ABC check
+        pairs = headers
+    else:
+        pairs = headers.items() if isinstance(headers, Mapping) else headers
     fields: dict[str, list[str]] = {}
-    for name, value in pairs:
-        fields.setdefault(_text(name).lower(), []).append(_text(value))
+    for name, value in pairs:  # once per header of every request: no calls beyond the needed ones
+        key = (name.decode("latin-1") if isinstance(name, bytes) else name).lower()
+        text = value.decode("latin-1") if isinstance(value, bytes) else value
+        found = fields.get(key)
+        if found is None:
+            fields[key] = [text]
+        else:
+            found.append(text)
     return fields
 
 
@@ -211,7 +224,7 @@ def _single(fields: Mapping[str, list[str]], name: str) -> str | None:
 
 def _params(query: Query | None, *, strict: bool) -> dict[str, str]:
     """The ``token`` and ``format`` query parameters (the only ones the API reads)."""
-    if query is None:
+    if not query:
         return {}
     if isinstance(query, Mapping):
         return {key: str(query[key]) for key in ("token", "format") if key in query}
@@ -344,7 +357,16 @@ def endpoint_from_path(path: str, *, raw_path: str | None = None) -> str | None:
             router would normalise to it) that is not canonical; 501 (HTTP
             404) for ``/api/v1.1/`` naming no method.
     """
-    paths = (path,) if raw_path is None or raw_path == path else (path, raw_path)
+    if raw_path == path:
+        raw_path = None
+    if len(path) > 200 or (raw_path is not None and len(raw_path) > 200):
+        return _endpoint.__wrapped__(path, raw_path)  # not kept: no method has such a path
+    return _endpoint(path, raw_path)
+
+
+@lru_cache(maxsize=1024)  # a server sees the same few paths over and over; refusals are not cached
+def _endpoint(path: str, raw_path: str | None) -> str | None:
+    paths = (path,) if raw_path is None else (path, raw_path)
     plain = all(_CANONICAL.fullmatch(candidate) is not None for candidate in paths)
     if not plain:
         if not any(_is_api(p) or _is_api(posixpath.normpath("/" + p.lstrip("/"))) for p in paths):
@@ -409,17 +431,26 @@ def _unicode(body: bytes, charset: str) -> str:
         raise _malformed(f"the body is not valid {charset} (byte {exc.start})") from None
 
 
+def _check_nesting(text: str, limits: Limits) -> None:
+    """Refuse JSON nested past the limits before ``json.loads`` recurses into it."""
+    brackets = _json.brackets(text)
+    if len(brackets) > 2 * limits.max_elements:
+        raise _malformed(f"malformed JSON: more than {limits.max_elements} objects and arrays")
+    if _json.depth(brackets) > limits.max_depth:
+        raise _malformed(f"malformed JSON: nested deeper than the limit of {limits.max_depth}")
+
+
 def _read_json(body: bytes, charset: str, limits: Limits) -> dict[str, Any]:
     text = _unicode(body, charset).removeprefix("\ufeff")
-    brackets = _json.brackets(text)
-    if len(brackets) > 2 * limits.max_elements or _json.depth(brackets) > limits.max_depth:
-        raise _malformed(f"malformed JSON: nested deeper than the limit of {limits.max_depth}")
+    opening = text.count("{") + text.count("[")  # at C speed: bounds depth and containers from above
+    if opening > limits.max_depth or opening > limits.max_elements:
+        _check_nesting(text, limits)
     try:
         value = _json.loads(text, max_int_digits=limits.max_int_digits)
     except _json.EmbeddedJSONError as exc:
         line = _json.error_line(text, exc)
         where = f" (line {line})" if line is not None else ""
-        raise _malformed(f"malformed JSON: {_clip(str(exc))}{where}") from None
+        raise _malformed(f"malformed JSON: {_clip(str(exc).removeprefix('invalid JSON: '))}{where}") from None
     if not isinstance(value, dict):
         raise _malformed(f"the body must be a JSON object, not {type(value).__name__}")
     return value
@@ -459,7 +490,8 @@ def _read_xml(body: bytes, charset: str, endpoint: str | None, limits: Limits) -
         else:
             payload = decode(data, endpoint=endpoint, direction="request", limits=limits)
     except DecodeError as exc:
-        raise _malformed(f"malformed XML: {_clip(str(exc))}") from None
+        # Say "malformed XML" once, whether or not the decoder's message starts with it.
+        raise _malformed(f"malformed XML: {_clip(str(exc).removeprefix('malformed XML: '))}") from None
     return payload, data
 
 
@@ -478,6 +510,77 @@ def _bearer(fields: Mapping[str, list[str]]) -> str | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class RequestHead:
+    """A request before its body is read: enough to refuse it or size its body.
+
+    :func:`read_head` makes one; :func:`read_body` reads the body for it.
+    A gateway decides here whether to read the body at all.
+
+    Attributes:
+        method: the HTTP method, upper case.
+        endpoint: the API method, e.g. ``"relations/edit"`` (lower case).
+        known: whether the endpoint has a schema (``codec.endpoints()``).
+        fields: the header values by lower-case name, in order.
+        query: the query, as given.
+    """
+
+    method: str
+    endpoint: str
+    known: bool
+    fields: Mapping[str, list[str]]
+    query: Query | None = None
+
+    def header(self, name: str) -> str | None:
+        """The value of a header that may be sent once (``name`` in lower case).
+
+        Raises:
+            HttpError: 400, the header is repeated.
+        """
+        try:
+            return _single(self.fields, name)
+        except HttpError as error:
+            error.response_format = self.error_format()
+            raise
+
+    def error_format(self) -> Format:
+        """The format to refuse the request in before its body is read."""
+        return _negotiate(self.fields, _params(self.query, strict=False), None)
+
+    def refusal(self, code: ApiErrorCode, detail: str, *, status: int) -> HttpError:
+        """An :class:`HttpError` refusing this request: ``"<meaning>: <detail>"``, in its format."""
+        error = _error(code, detail, status=status)
+        error.response_format = self.error_format()
+        return error
+
+
+def read_head(
+    method: str,
+    path: str,
+    headers: Headers,
+    *,
+    query: Query | None = None,
+    raw_path: str | None = None,
+) -> RequestHead | None:
+    """The head of a request under ``/api/v1.1/``, or ``None`` for a path outside the API.
+
+    Args: as :func:`parse_request`.
+
+    Raises:
+        HttpError: 400 for a path under ``/api/v1.1/`` that is not plain, 501
+            (HTTP 404) for one naming no method; in the caller's format.
+    """
+    fields = _fields(headers)
+    try:
+        endpoint = endpoint_from_path(path, raw_path=raw_path)
+    except HttpError as error:
+        error.response_format = _negotiate(fields, _params(query, strict=False), None)
+        raise
+    if endpoint is None:
+        return None
+    return RequestHead(method.upper(), endpoint, endpoint in _known(), fields, query)
+
+
 def parse_request(
     method: str,
     path: str,
@@ -488,6 +591,7 @@ def parse_request(
     raw_path: str | None = None,
     validate: bool = False,
     strict: bool = False,
+    require_token: bool = False,
     limits: Limits = DEFAULT_LIMITS,
 ) -> ApiRequest:
     """Read an API request the way the API does.
@@ -501,44 +605,51 @@ def parse_request(
         raw_path: the path as sent, when known (see :func:`endpoint_from_path`).
         validate: check the payload against the endpoint's request schema
             (endpoints without one are not checked).
-        strict: with ``validate``, refuse top-level members the schema does
-            not document.
+        strict: with ``validate``, refuse members the schema does not
+            document, at every level.
+        require_token: refuse a request that carries no token (in the body,
+            ``Authorization: Bearer`` or the query) with the API's 401.
         limits: the codec's bounds on size and depth.
 
     Returns:
         The request: endpoint, payload, token, request and response format.
 
     Raises:
-        HttpError: with the API's code: 400 for a malformed body, path or
-            query (HTTP 400, or 413 for a body over ``limits.max_bytes``), 415
-            for an unsupported Content-Type, Content-Encoding or charset, 450
-            for a payload that breaks the schema (HTTP 422), 501 for a path
-            naming no method (HTTP 404) or outside ``/api/v1.1/``. Its
-            ``response_format`` is the caller's.
+        HttpError: with the API's code, checked in this order: 501 for a path
+            naming no method (HTTP 404) or outside ``/api/v1.1/``; 400 for a
+            non-plain path, a malformed query or body (HTTP 400, or 413 for a
+            body over ``limits.max_bytes``); 415 for an unsupported
+            Content-Type, Content-Encoding or charset; 401 for a missing
+            token (``require_token``); 450 for a payload that breaks the
+            schema (HTTP 422). Its ``response_format`` is the caller's.
     """
-    fields = _fields(headers)
-    try:
-        endpoint = endpoint_from_path(path, raw_path=raw_path)
-        if endpoint is None:
-            raise _error(ApiErrorCode.NO_SUCH_METHOD, f"{_clip(repr(path), 120)} is not under {API_PREFIX}", status=404)
-    except HttpError as error:
+    head = read_head(method, path, headers, query=query, raw_path=raw_path)
+    if head is None:
+        fields = _fields(headers)
+        error = _error(ApiErrorCode.NO_SUCH_METHOD, f"{_clip(repr(path), 120)} is not under {API_PREFIX}", status=404)
         error.response_format = _negotiate(fields, _params(query, strict=False), None)
-        raise
-    return _read(method, endpoint, fields, query, body, validate=validate, strict=strict, limits=limits)
+        raise error
+    return read_body(head, body, validate=validate, strict=strict, require_token=require_token, limits=limits)
 
 
-def _read(
-    method: str,
-    endpoint: str,
-    fields: Mapping[str, list[str]],
-    query: Query | None,
+def read_body(
+    head: RequestHead,
     body: bytes,
     *,
-    validate: bool,
-    strict: bool,
-    limits: Limits,
+    validate: bool = False,
+    strict: bool = False,
+    require_token: bool = False,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> ApiRequest:
-    """:func:`parse_request` once the method is known (the gateway starts here)."""
+    """:func:`parse_request` for a request whose head has been read.
+
+    An empty body is the empty request ``{}``, whatever its Content-Type, and
+    is validated as such (450 listing the required members, if any).
+
+    Raises:
+        HttpError: as :func:`parse_request`, from 400 on.
+    """
+    fields, query = head.fields, head.query
     payload: dict[str, Any] | None = None
     try:
         params = _params(query, strict=True)
@@ -547,28 +658,33 @@ def _read(
             raise _error(
                 ApiErrorCode.INCORRECT_REQUEST, f"the body is over the limit of {limits.max_bytes} bytes", status=413
             )
-        known = endpoint in _known()
         document: bytes | str = b""
         if not body:
             payload = {}
         elif request_format == "json":
             payload = _read_json(body, charset, limits)
         else:
-            payload, document = _read_xml(body, charset, endpoint if known else None, limits)
-        if validate and known:
-            _check(payload, endpoint, strict, document or None, limits)
+            payload, document = _read_xml(body, charset, head.endpoint if head.known else None, limits)
+        body_token = payload.get("token")
+        token = body_token if isinstance(body_token, str) and body_token else _bearer(fields) or params.get("token")
+        if require_token and not token:
+            raise _error(
+                ApiErrorCode.TOKEN_REQUIRED,
+                "send it as the body's token or in an Authorization: Bearer header",
+                status=401,
+            )
+        if validate and head.known:
+            _check(payload, head.endpoint, strict, document or None, limits)
     except HttpError as error:
         # The caller's format is worked out only for an error: most requests have none.
         error.response_format = _negotiate(fields, _params(query, strict=False), payload)
         raise
-    body_token = payload.get("token")
-    token = body_token if isinstance(body_token, str) and body_token else _bearer(fields) or params.get("token") or None
     return ApiRequest(
-        method=method.upper(),
-        endpoint=endpoint,
-        known=known,
+        method=head.method,
+        endpoint=head.endpoint,
+        known=head.known,
         payload=payload,
-        token=token,
+        token=token or None,
         request_format=request_format,
         response_format=_negotiate(fields, params, payload),
     )
@@ -580,7 +696,7 @@ def _check(payload: dict[str, Any], endpoint: str, strict: bool, document: bytes
     except ValidationError as error:
         located = error
         if document is not None:
-            located = _with_lines(error, document, schemas.shape(endpoint, "request"), limits)
+            located = with_lines(error, document, schemas.shape(endpoint, "request"), limits)
         raise HttpError(
             ApiErrorCode.VALIDATION_ERROR,
             _violations_text(located.errors),
@@ -641,8 +757,10 @@ def render_response(
             raise EncodeError(f"nesting deeper than the limit of {limits.max_depth}") from None
         return JSON_CONTENT_TYPE, _json.dumps(checked).encode("utf-8")
     if fmt == "xml":
-        name = None if endpoint is None else schemas._normalize(endpoint).lower()
-        if name is not None and name in _known():
-            return XML_CONTENT_TYPE, encode(payload, endpoint=name, direction="response", limits=limits)
+        if endpoint is not None:
+            try:
+                return XML_CONTENT_TYPE, encode(payload, endpoint=endpoint.lower(), direction="response", limits=limits)
+            except schemas.UnknownEndpointError:
+                pass  # no schema: the plain dialect
         return XML_CONTENT_TYPE, encode(payload, limits=limits)
     raise ValueError(f"fmt must be 'json' or 'xml', not {fmt!r}")

@@ -1,67 +1,44 @@
-"""A validating gateway in front of a (fake) Altcraft API, and its benchmark.
+"""A validating gateway in front of a (fake) Altcraft API, served on 127.0.0.1.
 
-Serve the demo: a stand-in for Altcraft that answers every method with
-"Successful operation", wrapped in codec.gateway's middleware, on 127.0.0.1::
+A stand-in for Altcraft that answers every method with "Successful
+operation" (and tells what reached it), wrapped in codec.gateway's middleware.
+From a clone of the repository, after the README's install command::
 
-    pip install -e '.[gateway]'
-    python examples/gateway.py                      # ASGI (uvicorn) on 127.0.0.1:8080
-    python examples/gateway.py --wsgi --strict      # WSGI (wsgiref) instead, strict schemas
+    .venv/bin/pip install '.[gateway]'                      # uvicorn, for the ASGI middleware
+    .venv/bin/python examples/gateway.py                    # ASGI (uvicorn) on 127.0.0.1:8080
+    .venv/bin/python examples/gateway.py --wsgi --strict    # WSGI (wsgiref) instead, strict schemas
+
+Without the ``gateway`` extra the script serves the WSGI middleware with the
+standard library's wsgiref, and says so. Then::
 
     curl -s 127.0.0.1:8080/api/v1.1/relations/edit -H 'Content-Type: application/json' \\
          -d '{"rel_id": 2, "profile_a": {"profile_id": "a"}, "profile_b": {"profile_id": "b"}, "weights": {}}'
     curl -s 127.0.0.1:8080/api/v1.1/relations/edit -H 'Content-Type: text/xml' \\
          -d '<xml><rel_id>two</rel_id></xml>'
 
-Measure requests per second through the middleware against the same app
-without it, for a valid relations/edit request in JSON and in XML, on
-loopback, in one run::
-
-    python examples/gateway.py --bench
-
-Each server is a uvicorn process of its own (one worker) on an ephemeral port
-of 127.0.0.1; the client, in this process, keeps ``--connections`` HTTP/1.1
-connections busy for ``--seconds`` per measurement, ``--rounds`` times
-interleaved, and reports the median rate and the median ratio to the bare app
-within a round (so that slow drifts of a shared machine cancel out). Nothing
-but 127.0.0.1 is contacted.
+The middleware's throughput against the bare app is measured by
+``bench/gateway.py``.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import os
-import signal
 import socket
-import statistics
-import subprocess
 import sys
-import threading
-import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from codec.gateway import AltcraftValidationMiddleware, AltcraftValidationWSGIMiddleware
+try:
+    from codec.gateway import AltcraftValidationMiddleware, AltcraftValidationWSGIMiddleware
+except ModuleNotFoundError:  # the usual cause: a Python other than the one the package went into
+    sys.exit(
+        f"codec is not installed for {sys.executable}: run the script with the Python of the "
+        "environment you installed it into (.venv/bin/python examples/gateway.py after the README's "
+        "install command), or install it here with: python -m pip install '.[gateway]'"
+    )
 
 HOST = "127.0.0.1"
-EDIT = "/api/v1.1/relations/edit"
-
-# The request example of relations/edit, in both formats.
-EDIT_JSON = json.dumps(
-    {
-        "token": "bfc505684d774e52b188fa1f003cd5ed",
-        "rel_id": 2,
-        "profile_a": {"profile_id": "669e6968ebf4ac52b623a997"},
-        "profile_b": {"profile_id": "6751b8f1c5e3db9bcb75befa"},
-        "weights": {"user_like": 2, "donate": 343, "is_online": True},
-    }
-).encode()
-EDIT_XML = (
-    b"<xml><token>bfc505684d774e52b188fa1f003cd5ed</token><rel_id>2</rel_id>"
-    b"<profile_a><profile_id>669e6968ebf4ac52b623a997</profile_id></profile_a>"
-    b"<profile_b><profile_id>6751b8f1c5e3db9bcb75befa</profile_id></profile_b>"
-    b"<weights><user_like>2</user_like><donate>343</donate><is_online>true</is_online></weights></xml>"
-)
 
 
 # --- the stand-in for Altcraft ---------------------------------------------------------
@@ -74,7 +51,7 @@ def _fake_answer(path: str, content_type: str, body: bytes) -> bytes:
     return json.dumps({"error": 0, "error_text": "Successful operation", "upstream_saw": seen}).encode()
 
 
-async def fake_altcraft(scope: dict[str, Any], receive: Any, send: Any) -> None:
+async def fake_altcraft(scope: Any, receive: Any, send: Any) -> None:
     """An ASGI stand-in for an Altcraft installation (it does not parse bodies)."""
     if scope["type"] != "http":
         return  # the servers here run with lifespan="off"
@@ -109,289 +86,51 @@ def _options(args: argparse.Namespace) -> dict[str, Any]:
         "unknown_endpoints": "refuse" if args.refuse_unknown else "pass",
         "max_body_bytes": args.max_body_bytes,
         "error_status": "http" if args.http_statuses else "api",
+        "require_token": args.require_token,
     }
 
 
-def _uvicorn_server(app: Any) -> Any:
-    try:
-        import uvicorn  # noqa: PLC0415 - optional: pip install 'altcraft-codec[gateway]'
-    except ImportError:
-        sys.exit("uvicorn is not installed: pip install 'altcraft-codec[gateway]' (or use --wsgi)")
-    config = uvicorn.Config(app, lifespan="off", log_level="warning", access_log=False)
-    return uvicorn.Server(config)
+def serve_wsgi(args: argparse.Namespace, note: str = "") -> None:
+    from wsgiref.simple_server import make_server  # noqa: PLC0415
+
+    options = _options(args)
+    with make_server(HOST, args.port, AltcraftValidationWSGIMiddleware(fake_altcraft_wsgi, **options)) as server:
+        print(f"gateway (WSGI) on http://{HOST}:{server.server_port}/api/v1.1/ {options}{note}", flush=True)
+        server.serve_forever()
 
 
 def serve(args: argparse.Namespace) -> None:
-    options = _options(args)
     if args.wsgi:
-        from wsgiref.simple_server import make_server  # noqa: PLC0415
-
-        with make_server(HOST, args.port, AltcraftValidationWSGIMiddleware(fake_altcraft_wsgi, **options)) as server:
-            print(f"gateway (WSGI) on http://{HOST}:{server.server_port}/api/v1.1/ {options}", flush=True)
-            server.serve_forever()
+        serve_wsgi(args)
         return
-    app = AltcraftValidationMiddleware(fake_altcraft, **options)
-    server = _uvicorn_server(app)
+    try:
+        import uvicorn  # noqa: PLC0415 - optional: the gateway extra
+    except ImportError:
+        serve_wsgi(args, "; uvicorn is not installed (pip install '.[gateway]' for the ASGI middleware)")
+        return
+    options = _options(args)
+    config = uvicorn.Config(
+        AltcraftValidationMiddleware(fake_altcraft, **options), lifespan="off", log_level="warning", access_log=False
+    )
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((HOST, args.port))
     sock.listen(1024)  # connections wait in the backlog until uvicorn serves them
     print(f"gateway (ASGI) on http://{HOST}:{sock.getsockname()[1]}/api/v1.1/ {options}", flush=True)
-    server.run(sockets=[sock])
-
-
-def _serve_fd(fd: int, which: str) -> None:
-    """Bench child: serve ``which`` on the listening socket ``fd`` until SIGTERM."""
-    sock = socket.socket(fileno=fd)
-    app: Any = fake_altcraft
-    if which == "gateway":
-        app = AltcraftValidationMiddleware(fake_altcraft)
-    elif which == "gateway-convert":
-        app = AltcraftValidationMiddleware(fake_altcraft, convert_xml_to_json=True)
-    _uvicorn_server(app).run(sockets=[sock])
-
-
-# --- the benchmark -------------------------------------------------------------------
-
-
-class _Connection:
-    """A minimal keep-alive HTTP/1.1 client for one fixed request (cheap per call)."""
-
-    def __init__(self, port: int, request: bytes) -> None:
-        self.sock = socket.create_connection((HOST, port), timeout=10)
-        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        self.request = request
-        self.buffer = b""
-
-    def call(self) -> tuple[bytes, bytes]:
-        """Send the request; return the status line and the body."""
-        self.sock.sendall(self.request)
-        while b"\r\n\r\n" not in self.buffer:
-            self._more()
-        head, _, self.buffer = self.buffer.partition(b"\r\n\r\n")
-        status = head.split(b"\r\n", 1)[0]
-        length = 0
-        for line in head.split(b"\r\n")[1:]:
-            name, _, value = line.partition(b":")
-            if name.strip().lower() == b"content-length":
-                length = int(value)
-        while len(self.buffer) < length:
-            self._more()
-        body, self.buffer = self.buffer[:length], self.buffer[length:]
-        return status, body
-
-    def _more(self) -> None:
-        data = self.sock.recv(65536)
-        if not data:
-            raise ConnectionError("the server closed the connection")
-        self.buffer += data
-
-    def close(self) -> None:
-        self.sock.close()
-
-
-def _request(content_type: str, body: bytes) -> bytes:
-    head = (
-        f"POST {EDIT} HTTP/1.1\r\nHost: {HOST}\r\nContent-Type: {content_type}\r\n"
-        f"Authorization: Bearer bfc505684d774e52b188fa1f003cd5ed\r\nContent-Length: {len(body)}\r\n\r\n"
-    )
-    return head.encode("ascii") + body
-
-
-def _check(status: bytes, body: bytes) -> None:
-    if not status.startswith(b"HTTP/1.1 200") or b'"error":0' not in body.replace(b" ", b""):
-        raise RuntimeError(f"unexpected answer: {status!r} {body[:200]!r}")
-
-
-def _measure(port: int, request: bytes, connections: int, seconds: float) -> float:
-    """Requests per second with ``connections`` busy connections, after a warm-up."""
-    clients = [_Connection(port, request) for _ in range(connections)]
-    for client in clients:
-        _check(*client.call())
-    counts = [0] * connections
-    stop = threading.Event()
-    errors: list[BaseException] = []
-
-    def work(index: int) -> None:
-        client = clients[index]
-        try:
-            while not stop.is_set():
-                _check(*client.call())
-                counts[index] += 1
-        except BaseException as error:  # reported below
-            errors.append(error)
-
-    threads = [threading.Thread(target=work, args=(i,), daemon=True) for i in range(connections)]
-    for thread in threads:
-        thread.start()
-    time.sleep(min(0.5, seconds / 2))  # warm-up, not counted
-    before, began = sum(counts), time.perf_counter()
-    time.sleep(seconds)
-    after, elapsed = sum(counts), time.perf_counter() - began
-    stop.set()
-    for thread in threads:
-        thread.join(30)
-    for client in clients:
-        client.close()
-    if errors:
-        raise errors[0]
-    return (after - before) / elapsed
-
-
-class _Child:
-    """A server process on an ephemeral port of 127.0.0.1."""
-
-    def __init__(self, which: str) -> None:
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.bind((HOST, 0))
-        self.sock.listen(1024)
-        self.port = self.sock.getsockname()[1]
-        fd = self.sock.fileno()
-        command = [sys.executable, os.path.abspath(__file__), "--serve-fd", str(fd), "--serve-app", which]
-        self.process = subprocess.Popen(command, pass_fds=[fd])
-
-    def close(self) -> None:
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(10)
-        self.sock.close()
-
-
-def bench(args: argparse.Namespace) -> list[tuple[str, str, list[float]]]:
-    """Requests/second of every case, one figure per round."""
-    cases: list[tuple[str, str, str, bytes]] = [
-        ("JSON", "bare", "application/json", EDIT_JSON),
-        ("JSON", "gateway", "application/json", EDIT_JSON),
-        ("XML", "bare", "text/xml", EDIT_XML),
-        ("XML", "gateway", "text/xml", EDIT_XML),
-        ("XML", "gateway-convert", "text/xml", EDIT_XML),
-    ]
-    children = {which: _Child(which) for which in ("bare", "gateway", "gateway-convert")}
-    try:
-        for _fmt, which, content_type, body in cases:  # every server up, every validator built
-            _measure(children[which].port, _request(content_type, body), 1, 0.05)
-        results: dict[tuple[str, str], list[float]] = {}
-        for _ in range(args.rounds):
-            for fmt, which, content_type, body in cases:
-                rate = _measure(children[which].port, _request(content_type, body), args.connections, args.seconds)
-                results.setdefault((fmt, which), []).append(rate)
-    finally:
-        for child in children.values():
-            child.close()
-    return [(fmt, which, rates) for (fmt, which), rates in results.items()]
-
-
-def in_process(seconds: float) -> list[tuple[str, str, float]]:
-    """Microseconds of CPU per request for the ASGI app called directly, no HTTP:
-    the middleware's own cost, steadier than loopback figures on a busy machine."""
-    import asyncio  # noqa: PLC0415
-
-    apps: dict[str, Any] = {
-        "bare": fake_altcraft,
-        "gateway": AltcraftValidationMiddleware(fake_altcraft),
-        "gateway-convert": AltcraftValidationMiddleware(fake_altcraft, convert_xml_to_json=True),
-    }
-    cases = [
-        ("JSON", "bare", b"application/json", EDIT_JSON),
-        ("JSON", "gateway", b"application/json", EDIT_JSON),
-        ("XML", "bare", b"text/xml", EDIT_XML),
-        ("XML", "gateway", b"text/xml", EDIT_XML),
-        ("XML", "gateway-convert", b"text/xml", EDIT_XML),
-    ]
-
-    async def call(app: Any, content_type: bytes, body: bytes) -> None:
-        async def receive() -> dict[str, Any]:
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        async def send(message: dict[str, Any]) -> None:
-            if message["type"] == "http.response.body" and b'"error": 0' not in message["body"]:
-                raise RuntimeError(f"unexpected answer: {message['body'][:200]!r}")
-
-        headers = [(b"host", HOST.encode()), (b"content-type", content_type), (b"content-length", b"%d" % len(body))]
-        scope = {"type": "http", "method": "POST", "path": EDIT, "raw_path": EDIT.encode(), "query_string": b""}
-        await app({**scope, "headers": headers}, receive, send)
-
-    async def run() -> list[tuple[str, str, float]]:
-        rows = []
-        for _fmt, which, content_type, body in cases:  # warm-up: schemas loaded, validators built
-            for _ in range(50):
-                await call(apps[which], content_type, body)
-        for fmt, which, content_type, body in cases:
-            count, began = 0, time.perf_counter()
-            while time.perf_counter() - began < seconds / 4 or count < 100:
-                await call(apps[which], content_type, body)
-                count += 1
-            rows.append((fmt, which, (time.perf_counter() - began) / count * 1e6))
-        return rows
-
-    return asyncio.run(run())
-
-
-def print_table(rows: Sequence[tuple[str, str, list[float]]], args: argparse.Namespace) -> None:
-    """The median rate of each case, and its median ratio to the bare app in the same rounds
-    (adjacent in time, so slow drifts of a shared machine cancel out)."""
-    labels = {
-        "bare": "app without the middleware",
-        "gateway": "through the middleware",
-        "gateway-convert": "through the middleware, converted to JSON",
-    }
-    rates_of = {(fmt, which): rates for fmt, which, rates in rows}
-    print(
-        f"relations/edit, valid request; uvicorn {_uvicorn_version()} (1 worker, h11) on {HOST}; "
-        f"{args.connections} keep-alive connections; {args.rounds} interleaved rounds of {args.seconds:g} s; "
-        f"Python {sys.version.split()[0]}; {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
-    )
-    print(f"{'body':<5} {'server':<42} {'req/s':>7} {'(min-max)':>13} {'vs bare':>8} {'added/request':>14}")
-    for fmt, which, rates in rows:
-        bare = rates_of[fmt, "bare"]
-        rate = statistics.median(rates)
-        ratio = statistics.median(r / b for r, b in zip(rates, bare, strict=True))
-        spread = f"({min(rates):.0f}-{max(rates):.0f})"
-        added = "" if which == "bare" else f"{(1 / ratio - 1) / statistics.median(bare) * 1e6:.0f} µs"
-        print(f"{fmt:<5} {labels[which]:<42} {rate:>7.0f} {spread:>13} {ratio:>8.0%} {added:>14}")
-
-
-def _uvicorn_version() -> str:
-    try:
-        import uvicorn  # noqa: PLC0415
-    except ImportError:
-        return "?"
-    return str(uvicorn.__version__)
+    uvicorn.Server(config).run(sockets=[sock])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
-        description="Serve a demo Altcraft gateway on 127.0.0.1, or benchmark the middleware (--bench).",
-    )
+    parser = argparse.ArgumentParser(description="Serve a demo Altcraft gateway on 127.0.0.1.")
     parser.add_argument("--port", type=int, default=8080, help="port on 127.0.0.1 to serve on (default 8080)")
     parser.add_argument("--wsgi", action="store_true", help="serve the WSGI middleware with wsgiref instead of ASGI")
     parser.add_argument("--strict", action="store_true", help="refuse members the schemas do not document")
     parser.add_argument("--convert-xml-to-json", action="store_true", help="pass XML bodies on as JSON")
     parser.add_argument("--refuse-unknown", action="store_true", help="refuse methods without a schema (501)")
-    parser.add_argument("--http-statuses", action="store_true", help="answer errors with 4xx, not HTTP 200")
-    parser.add_argument("--max-body-bytes", type=int, default=16 * 1024 * 1024, help="largest body (HTTP 413 above)")
-    parser.add_argument("--bench", action="store_true", help="measure requests/second with and without the middleware")
-    parser.add_argument("--seconds", type=float, default=1.0, help="bench: seconds per measurement (default 1)")
-    parser.add_argument("--rounds", type=int, default=5, help="bench: interleaved rounds, medians reported (default 5)")
-    parser.add_argument("--connections", type=int, default=4, help="bench: concurrent connections (default 4)")
-    parser.add_argument("--serve-fd", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--serve-app", default="bare", help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    if args.serve_fd is not None:
-        _serve_fd(args.serve_fd, args.serve_app)
-        return 0
-    if args.bench:
-        if args.seconds <= 0 or args.seconds > 60 or not 1 <= args.rounds <= 20 or not 1 <= args.connections <= 64:
-            parser.error("--seconds must be in (0, 60], --rounds in 1..20, --connections in 1..64")
-        print_table(bench(args), args)
-        print("\nthe same requests, the ASGI app called in this process without HTTP (CPU per request):")
-        for fmt, which, micros in in_process(args.seconds):
-            print(f"{fmt:<5} {which:<16} {micros:>6.1f} µs")
-        return 0
-    serve(args)
+    parser.add_argument("--http-statuses", action="store_true", help="answer errors with 4xx/5xx, not HTTP 200")
+    parser.add_argument("--require-token", action="store_true", help="refuse requests without an API token (401)")
+    parser.add_argument("--max-body-bytes", type=int, default=16 * 1024 * 1024, help="largest body (default 16 MiB)")
+    serve(parser.parse_args(argv))
     return 0
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import http.client
+import io
 import json
 import re
 import socket
@@ -26,9 +27,12 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
 import uvicorn  # the test extra has it: these tests must run, not skip
+from test_wheel import _clean_env, installed, wheel
 
 import codec
 from codec.gateway import AltcraftValidationMiddleware, AltcraftValidationWSGIMiddleware
+
+__all__ = ["installed", "wheel"]  # fixtures of test_wheel, used here by name
 
 HOST = "127.0.0.1"
 TIMEOUT = 10.0
@@ -437,26 +441,169 @@ def test_unknown_endpoints_pass_or_are_refused(serve: Callable[..., int], kind: 
     assert_refused(send(port, "/api/v1.1/new/method", b"<xml>", XML), 200, 400, "xml")
 
 
+def test_require_token(serve: Callable[..., int], kind: str) -> None:
+    port = serve(kind, require_token=True)
+    for fmt, body, content_type in (("json", VALID_JSON, JSON), ("xml", VALID_XML, XML)):
+        text = assert_refused(send(port, EDIT, body, content_type), 200, 401, fmt)
+        assert text == "API token required: send it as the body's token or in an Authorization: Bearer header"
+    assert_refused(send(port, EDIT, VALID_JSON, {**JSON, "Authorization": "Bearer "}), 200, 401)
+    assert_refused(send(port, EDIT, VALID_JSON, {**JSON, "Authorization": "Basic dXNlcjpwdw=="}), 200, 401)
+    assert_refused(send(port, EDIT + "?token=", VALID_JSON, JSON), 200, 401)
+    with_token = json.dumps({**VALID, "token": "t0k"}).encode()
+    assert send(port, EDIT, with_token, JSON).body == with_token
+    assert send(port, EDIT, VALID_JSON, {**JSON, "Authorization": "Bearer t0k"}).reached_upstream
+    # the API reads the key from the URL too (its docs advise against it): so does the gateway
+    assert send(port, EDIT + "?token=t0k", VALID_JSON, JSON).reached_upstream
+    # the token is asked for before the payload is judged, as the API does
+    assert_refused(send(port, EDIT, b'{"rel_id": "two"}', JSON), 200, 401)
+    assert_refused(send(port, EDIT, b'{"rel_id": "two", "token": "t"}', JSON), 200, 450)
+    assert_refused(send(serve(kind, require_token=True, error_status="http"), EDIT, VALID_JSON, JSON), 401, 401)
+    # not required: passed on without one
+    assert send(serve(kind), EDIT, VALID_JSON, JSON).reached_upstream
+
+
+def test_an_empty_body_is_the_empty_request(serve: Callable[..., int], kind: str) -> None:
+    port = serve(kind)
+    # an endpoint that needs no member: passed on, empty
+    for headers in ({}, JSON, XML, {"Content-Type": "text/plain"}):
+        reply = send(port, "/api/v1.1/databases/list", b"", {**headers, "Authorization": "Bearer t"})
+        assert (reply.status, reply.reached_upstream, reply.body) == (200, True, b"")
+    # one that does: 450 naming what is missing, in the format of the Content-Type
+    text = assert_refused(send(port, EDIT, b"", XML), 200, 450, "xml")
+    assert "/: 'rel_id' is a required property" in text
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "said_once"),
+    [
+        (b"{", "application/json", "malformed JSON: "),
+        (b'{"a": 1, "a": 2}', "application/json", "malformed JSON: "),
+        (b"<xml><a>", "text/xml", "malformed XML: "),
+        (b"<xml>&x;</xml>", "text/xml", "malformed XML: "),
+        (b"<xml><a>1</a><a s='1'>2</a></xml>", "text/xml", "malformed XML: "),
+    ],
+)
+def test_refusals_say_each_thing_once(
+    serve: Callable[..., int], body: bytes, content_type: str, said_once: str
+) -> None:
+    fmt = "xml" if "xml" in content_type else "json"
+    text = assert_refused(send(serve("asgi"), EDIT, body, {"Content-Type": content_type}), 200, 400, fmt)
+    assert text.startswith("Incorrect request: " + said_once)
+    for phrase in ("Incorrect request", "malformed", "invalid JSON", "JSON:", "XML:"):
+        assert text.count(phrase) <= 1, text
+
+
+@pytest.mark.parametrize("segment", ["²", "①", "₃", "٣", "9" * 5000])
+def test_digit_like_member_names_get_an_api_answer(serve: Callable[..., int], kind: str, segment: str) -> None:
+    # once crashed the violation sort (int("²")): HTTP 500 from the server, not the API's answer
+    body = json.dumps({"pixel_data": {segment: {}}}).encode()
+    reply = send(serve(kind), "/api/v1.1/goals/register", body, JSON)
+    assert reply.status == 200
+    answer = reply.api()
+    assert set(answer) == {"error", "error_text"}
+    # 450 with schemas' ASCII-only sort key (issue 8 item 4, fixed in codec/schemas.py on
+    # another branch); until that lands, the gateway's safety net answers the API's 500
+    assert answer["error"] in (450, 500)
+
+
+def test_a_failure_inside_the_gateway_is_the_apis_500_and_logged(
+    serve: Callable[..., int], kind: str, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import codec.gateway
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("a bug")
+
+    port = serve(kind, error_status="http")
+    monkeypatch.setattr(codec.gateway, "read_body", broken)
+    with caplog.at_level("ERROR", logger="codec.gateway"):
+        text = assert_refused(send(port, EDIT, VALID_JSON, JSON), 500, 500)
+    assert text == "Internal service error: the gateway could not check the request"
+    assert any(record.exc_info and "a bug" in str(record.exc_info[1]) for record in caplog.records)
+
+
 # --- oversized and hostile ----------------------------------------------------------
 
 
-def test_an_oversized_body_is_413_by_content_length(serve: Callable[..., int], kind: str) -> None:
-    port = serve(kind, max_body_bytes=1024)
+@pytest.mark.parametrize(("error_status", "status"), [("api", 200), ("http", 413)])
+def test_an_oversized_body_is_400_at_the_status_of_the_mode(
+    serve: Callable[..., int], kind: str, error_status: str, status: int
+) -> None:
+    port = serve(kind, max_body_bytes=1024, error_status=error_status)
     assert send(port, EDIT, VALID_JSON, JSON).status == 200
-    # declared far larger than sent: refused before reading
-    reply = send(port, EDIT, b"", {**XML, "Content-Length": str(10**12)})
-    text = assert_refused(reply, 413, 400, "xml")
-    assert "over the gateway's limit of 1024 bytes" in text
-    # sent in full
+    # sent in full, by Content-Length
     big = json.dumps({**VALID, "weights": {f"w{i}": i for i in range(200)}}).encode()
-    assert_refused(send(port, EDIT, big, JSON), 413, 400)
+    text = assert_refused(send(port, EDIT, big, JSON), status, 400)
+    assert text == f"Incorrect request: {len(big)} bytes is over the gateway's limit of 1024 bytes"
+    # declared far larger than sent: answered at once, and the connection closed
+    reply = send(port, EDIT, b"", {**XML, "Content-Length": str(10**12)})
+    text = assert_refused(reply, status, 400, "xml")
+    assert "over the gateway's limit of 1024 bytes" in text
+    if kind == "asgi":
+        assert reply.headers.get("connection") == "close"
 
 
-def test_an_oversized_chunked_body_is_413_as_read(serve: Callable[..., int]) -> None:
-    chunks = [b'{"weights": {', *([b'"k": 1,'] * 400), b'"z": 1}}']
-    reply = send(serve("asgi", max_body_bytes=1024), EDIT, chunks, JSON, chunked=True)
-    assert_refused(reply, 413, 400)
-    assert reply.headers.get("connection") == "close"
+def _stream(port: int, chunks: Iterable[bytes], headers: dict[str, str]) -> Reply:
+    """POST while the body is still being produced, as curl and requests do with big uploads."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=TIMEOUT)
+    try:
+        conn.request("POST", EDIT, body=chunks, headers=headers, encode_chunked="Content-Length" not in headers)
+        response = conn.getresponse()
+        return Reply(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("error_status", ["api", "http"])
+def test_an_oversized_upload_gets_the_answer_not_a_reset(serve: Callable[..., int], error_status: str) -> None:
+    # 3 MB against a limit of 1 KiB, written 64 KiB at a time: a gateway that
+    # answered and closed at once reset the connection under the client
+    port = serve("asgi", max_body_bytes=1024, error_status=error_status)
+    status = 200 if error_status == "api" else 413
+    piece = b"x" * 65536
+    for _ in range(3):
+        text = assert_refused(_stream(port, iter([piece] * 48), JSON), status, 400)
+        assert text == "Incorrect request: the body is over the gateway's limit of 1024 bytes"
+        sized = {**JSON, "Content-Length": str(48 * len(piece))}
+        assert_refused(_stream(port, iter([piece] * 48), sized), status, 400)
+    # WSGI (wsgiref reads no chunked bodies): by Content-Length
+    port = serve("wsgi", max_body_bytes=1024, error_status=error_status)
+    for _ in range(3):
+        assert_refused(_stream(port, iter([piece] * 48), {**JSON, "Content-Length": str(48 * len(piece))}), status, 400)
+
+
+def test_a_client_waiting_for_100_continue_is_answered_at_once(serve: Callable[..., int]) -> None:
+    port = serve("asgi", max_body_bytes=1024)
+    with socket.create_connection((HOST, port), timeout=TIMEOUT) as sock:
+        sock.sendall(
+            f"POST {EDIT} HTTP/1.1\r\nHost: {HOST}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {10**7}\r\nExpect: 100-continue\r\n\r\n".encode()
+        )
+        received = b""
+        while b"</" not in received and not received.endswith(b"}"):
+            data = sock.recv(65536)
+            if not data:
+                break
+            received += data
+    head, _, body = received.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 200 ")  # the final answer, no 100 Continue first
+    assert b"connection: close" in head.lower()
+    assert json.loads(body)["error"] == 400
+
+
+def test_an_answer_before_the_body_reads_the_body_first(serve: Callable[..., int]) -> None:
+    # refused on the method alone: the body the client is sending is still taken
+    port = serve("asgi", unknown_endpoints="refuse")
+    piece = b"x" * 65536
+    conn = http.client.HTTPConnection(HOST, port, timeout=TIMEOUT)
+    try:
+        for _ in range(2):  # and the connection stays open for the next request
+            conn.request("POST", "/api/v1.1/new/method", body=iter([piece] * 32), headers=JSON, encode_chunked=True)
+            response = conn.getresponse()
+            assert (response.status, json.loads(response.read())["error"]) == (200, 501)
+            assert response.getheader("connection") is None
+    finally:
+        conn.close()
 
 
 @pytest.mark.parametrize(
@@ -559,8 +706,41 @@ def test_asgi_content_length_checks_without_a_server() -> None:
     assert asyncio.run(call([ct, (b"content-length", b"2, 2")]))[1]["error"] == 400
     assert asyncio.run(call([ct, (b"content-length", b"2"), (b"content-length", b"3")]))[1]["error"] == 400
     status, body = asyncio.run(call([ct, (b"content-length", b"101")]))
-    assert (status, body["error"]) == (413, 400)
+    assert (status, body["error"]) == (200, 400)
     assert asyncio.run(call([ct, (b"content-length", b"2")]))[1]["error"] == 450
+
+
+def _call_wsgi(app: Any, body: bytes, **environ: Any) -> tuple[str, dict[str, Any], io.BytesIO]:
+    """Call a WSGI middleware without a server: (status, decoded answer, the input stream)."""
+    stream = io.BytesIO(body)
+    base = {"REQUEST_METHOD": "POST", "PATH_INFO": EDIT, "CONTENT_TYPE": "application/json", "wsgi.input": stream}
+    started: list[str] = []
+    chunks = app({**base, **environ}, lambda status, headers: started.append(status))
+    return started[0], json.loads(b"".join(chunks)), stream
+
+
+def test_wsgi_bodies_without_a_length_and_refused_bodies_are_read_to_the_end() -> None:
+    app = AltcraftValidationWSGIMiddleware(echo_wsgi, max_body_bytes=100, error_status="http")
+    big = b"x" * 5000
+    # read to the end when the server says the input ends (chunked): over the limit, 413, and drained
+    status, answer, stream = _call_wsgi(app, big, **{"wsgi.input_terminated": True})
+    assert (status, answer["error"]) == ("413 Request Entity Too Large", 400)
+    assert stream.read() == b""
+    # by Content-Length: refused before reading, then drained so that the client gets the answer
+    status, answer, stream = _call_wsgi(app, big, CONTENT_LENGTH=str(len(big)))
+    assert (status, answer["error"], stream.read()) == ("413 Request Entity Too Large", 400, b"")
+    # a refused method: the body is drained too
+    refusing = AltcraftValidationWSGIMiddleware(echo_wsgi, unknown_endpoints="refuse")
+    status, answer, stream = _call_wsgi(refusing, big, CONTENT_LENGTH="5000", PATH_INFO="/api/v1.1/new/method")
+    assert (status, answer["error"], stream.read()) == ("200 OK", 501, b"")
+    # neither a length nor the end marked: no body (PEP 3333), the empty request
+    status, answer, stream = _call_wsgi(app, b'{"rel_id": 2}')
+    assert (status, answer["error"]) == ("422 Unprocessable Entity", 450)
+    assert "'rel_id' is a required property" in answer["error_text"]
+    # a length that is no number, even one str.isdigit() takes
+    for length in ("2x", "²"):
+        status, answer, _ = _call_wsgi(app, b"{}", CONTENT_LENGTH=length)
+        assert (status, answer["error"]) == ("400 Bad Request", 400)
 
 
 # --- connections -------------------------------------------------------------------
@@ -597,33 +777,135 @@ def test_concurrent_requests_large_and_small(serve: Callable[..., int]) -> None:
         list(pool.map(one, range(24)))
 
 
+def test_other_requests_are_served_while_a_costly_body_is_checked(
+    serve: Callable[..., int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A body whose check takes long (here made to take 2 s; a real one: tens of
+    # thousands of violations to describe) must not hold up the event loop.
+    import codec.gateway
+
+    checking = threading.Event()
+    real = codec.gateway.read_body
+
+    def slow(head: Any, body: bytes, **options: Any) -> Any:
+        if len(body) > 10_000:
+            checking.set()
+            time.sleep(2)  # blocks whatever thread runs it, as pure-Python validation does
+        return real(head, body, **options)
+
+    monkeypatch.setattr(codec.gateway, "read_body", slow)
+    port = serve("asgi")
+    costly = b'{"ids": [' + b",".join([b'"x"'] * 5000) + b"]}"
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pending = pool.submit(send, port, "/api/v1.1/market/products/delete", costly, JSON)
+        assert checking.wait(TIMEOUT)
+        for _ in range(3):
+            assert send(port, EDIT, VALID_JSON, JSON).reached_upstream
+            assert_refused(send(port, EDIT, b'{"rel_id": "x"}', JSON), 200, 450)
+        assert not pending.done()  # served while the costly one was still being checked
+        assert_refused(pending.result(), 200, 450)
+
+
+def test_a_body_of_many_violations_is_checked_off_the_loop(serve: Callable[..., int]) -> None:
+    # the real thing: 15,000 violations in 60 KB (once checked on the loop,
+    # which then stood still for seconds) take long to describe; a small
+    # request sent meanwhile is answered before them
+    port = serve("asgi")
+    costly = b'{"ids": [' + b",".join([b'"x"'] * 15_000) + b"]}"
+    assert len(costly) < 64 * 1024
+
+    def timed() -> tuple[Reply, float]:
+        reply = send(port, "/api/v1.1/market/products/delete", costly, JSON)
+        return reply, time.monotonic()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        started = time.monotonic()
+        pending = pool.submit(timed)
+        time.sleep(0.05)
+        small = send(port, EDIT, VALID_JSON, JSON)
+        small_done = time.monotonic()
+        reply, costly_done = pending.result()
+    assert small.reached_upstream
+    assert assert_refused(reply, 200, 450).endswith("; and 14980 more")
+    if costly_done - started > 0.5:  # slow enough to tell: the small one did not wait for it
+        assert small_done < costly_done - 0.2
+
+
 # --- the example -----------------------------------------------------------------------
 
-EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "gateway.py"
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "gateway.py"
+
+
+def _run_example(command: list[str], **options: Any) -> tuple[subprocess.Popen[str], int, str]:
+    """Start the example; its process, port and first line ("gateway (ASGI) on http://...")."""
+    server = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **options)
+    assert server.stdout is not None
+    line = server.stdout.readline()
+    match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+    if not match:
+        server.kill()
+        _, err = server.communicate(timeout=TIMEOUT)
+        raise AssertionError(f"the example did not start: {line!r} {err}")
+    return server, int(match.group(1)), line
+
+
+def _stop(server: subprocess.Popen[str]) -> None:
+    server.terminate()
+    server.communicate(timeout=TIMEOUT)
+
+
+def _check_the_demo(port: int) -> None:
+    reply = send(port, EDIT, VALID_JSON, JSON)
+    assert reply.status == 200
+    assert json.loads(reply.body)["upstream_saw"] == {
+        "method": "relations/edit",
+        "content_type": "application/json",
+        "bytes": len(VALID_JSON),
+    }
+    assert_refused(send(port, EDIT, INVALID_XML, XML), 200, 450, "xml")
 
 
 def test_the_example_runs(loopback_only: None) -> None:
     help_text = subprocess.run(
         [sys.executable, str(EXAMPLE), "--help"], capture_output=True, text=True, timeout=60, check=True
     ).stdout
-    assert "--bench" in help_text
-    server = subprocess.Popen(
-        [sys.executable, str(EXAMPLE), "--port", "0", "--strict"], stdout=subprocess.PIPE, text=True
-    )
+    assert "--require-token" in help_text
+    server, port, line = _run_example([sys.executable, str(EXAMPLE), "--port", "0", "--strict"])
     try:
-        assert server.stdout is not None
-        line = server.stdout.readline()  # "gateway (ASGI) on http://127.0.0.1:PORT/api/v1.1/ {...}"
-        match = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-        assert match, line
-        port = int(match.group(1))
-        reply = send(port, EDIT, VALID_JSON, JSON)
-        assert reply.status == 200
-        assert json.loads(reply.body)["upstream_saw"] == {
-            "method": "relations/edit",
-            "content_type": "application/json",
-            "bytes": len(VALID_JSON),
-        }
-        assert_refused(send(port, EDIT, INVALID_XML, XML), 200, 450, "xml")
+        assert line.startswith("gateway (ASGI) on ")
+        _check_the_demo(port)
     finally:
-        server.terminate()
-        server.wait(TIMEOUT)
+        _stop(server)
+
+
+def test_the_readme_and_the_example_name_the_same_install(loopback_only: None) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = EXAMPLE.read_text(encoding="utf-8")
+    for command in (".venv/bin/pip install '.[gateway]'", ".venv/bin/python examples/gateway.py"):
+        assert command in readme
+        assert command in example
+    assert "gateway = [" in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+
+
+def test_the_example_runs_from_a_fresh_install_of_the_package(installed: dict[str, Any], tmp_path: Path) -> None:
+    # what a user has after the README's install command (pip install ., no
+    # extras): the package in a fresh venv, no uvicorn, the script run from the clone
+    python = Path(str(installed["venv"])) / "bin" / "python"
+    server, port, line = _run_example([str(python), str(EXAMPLE), "--port", "0"], cwd=ROOT, env=_clean_env())
+    try:
+        assert line.startswith("gateway (WSGI) on ")
+        assert "uvicorn is not installed" in line
+        _check_the_demo(port)
+    finally:
+        _stop(server)
+    # run by a Python without the package (the cause of the ModuleNotFoundError users
+    # met: `python` is not the venv's): says so and how to fix it, not a traceback
+    bare = tmp_path / "bare"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", bare], check=True, timeout=60, env=_clean_env())
+    done = subprocess.run(
+        [bare / "bin" / "python", EXAMPLE], capture_output=True, text=True, timeout=60, check=False, env=_clean_env()
+    )
+    assert done.returncode == 1
+    assert done.stderr.startswith("codec is not installed for "), done.stderr
+    assert ".venv/bin/python examples/gateway.py" in done.stderr

@@ -507,7 +507,7 @@ def test_a_payload_at_the_depth_limit_validates(backend: Any) -> None:
         query = leaf
         for _ in range(29):
             query = {"child": [query]}
-        return {"name": "s", "list_id": 1, "segment": [{"queries": [query]}]}
+        return {"name": "s", "list_id": 1, "segment": [{"condition": "and", "list_id": 1, "queries": [query]}]}
 
     at_limit = segment({"name": "leaf", "child": []})
     assert _depth(at_limit) == 64
