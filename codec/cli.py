@@ -448,8 +448,8 @@ def _endpoints_command(args: argparse.Namespace) -> int:
     if args.json:
         _out(json.dumps([{"endpoint": n, "summary": s} for n, s in rows], indent=2, ensure_ascii=False) + "\n")
     else:
-        width = max(len(name) for name, _ in rows)
-        _out("".join(f"{name:<{width}}  {summary}\n" for name, summary in rows))
+        # Tab-separated: stable as endpoints are added, and ``cut -f1`` gives the names.
+        _out("".join(f"{name}\t{summary}\n" for name, summary in rows))
     return 0
 
 

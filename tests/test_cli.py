@@ -594,7 +594,7 @@ def test_endpoints_one_line_each() -> None:
 
     lines = ok(run("endpoints")).decode().splitlines()
     assert len(lines) == len(codec.endpoints())
-    rows = [re.fullmatch(r"(\S+) +(\S.*)", line) for line in lines]
+    rows = [re.fullmatch(r"(\S+)\t(\S[^\t]*)", line) for line in lines]
     assert all(rows), lines
     assert [row.group(1) for row in rows if row] == list(codec.endpoints())
     summaries = {row.group(1): row.group(2) for row in rows if row}
@@ -610,7 +610,7 @@ def test_endpoints_json() -> None:
     assert [entry["endpoint"] for entry in listed] == list(codec.endpoints())
     assert all(set(entry) == {"endpoint", "summary"} and entry["summary"] for entry in listed)
     text = ok(run("endpoints")).decode()
-    assert all(f"{e['endpoint']} " in text and e["summary"] in text for e in listed)
+    assert all(f"{e['endpoint']}\t{e['summary']}\n" in text and e["summary"] in text for e in listed)
 
 
 def _standalone_errors(schema: dict[str, Any], payload: Any) -> list[str]:
