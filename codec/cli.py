@@ -1,65 +1,285 @@
 """The ``altcraft-codec`` command.
 
-    altcraft-codec encode [FILE] [--pretty]   JSON -> XML
-    altcraft-codec decode [FILE] [--pretty]   XML -> JSON
-    altcraft-codec conformance --decoder CMD  run the vectors against another implementation
+    altcraft-codec encode [FILE] [--pretty]          JSON -> XML
+    altcraft-codec decode [FILE] [--pretty]          XML -> JSON
+    altcraft-codec validate FILE... --endpoint M --direction D
+                                                     check payloads against a schema
+    altcraft-codec endpoints [--json]                the endpoints, with a summary each
+    altcraft-codec schema M --direction D            one schema, self-contained
+    altcraft-codec conformance --decoder CMD         run the vectors against another implementation
 
 encode and decode take --endpoint METHOD --direction request|response to
 read and write as the endpoint means it (docs/dialect.md §8), and --validate
 or --strict to check against its schema.
 
-FILE defaults to standard input; output goes to standard output. Exit status:
-0 on success, 1 on invalid input (``FILE:LINE: message`` on standard error),
-2 on a usage error.
+FILE defaults to standard input (also ``-``); output goes to standard output.
+Exit status: 0 on success, 1 on invalid input (``FILE:LINE: message`` on
+standard error; ``FILE:LINE:COL:`` for JSON), 2 on a usage error. A reader
+that goes away (``| head``) ends the command quietly with status 141, as a
+filter killed by SIGPIPE, and Ctrl-C with 130; a closed or full standard
+output is status 1.
+
+Each subcommand is one ``_add_*`` function: it declares the subcommand's
+options and sets ``handler``, a function of the parsed arguments that writes
+through :func:`_out` and returns the exit status.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
+import io
+import json
+import os
+import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-from . import _json, conformance
+from . import __version__, _json, _jsonpos, conformance
 from ._api import decode, encode
 from ._errors import CodecError, DecodeError, EncodeError
+from ._limits import DEFAULT_LIMITS, Limits
 
 __all__ = ["main"]
 
+_PROG = "altcraft-codec"
 _STDIN = "<stdin>"
+# What a shell reports for a filter killed by SIGPIPE (128 + 13) or SIGINT (128 + 2).
+_BROKEN_PIPE_STATUS = 141
+_INTERRUPTED_STATUS = 130
 
 
 class _UsageError(Exception):
-    """Options that do not go together; exit 2, as argparse does."""
+    """Options that do not go together; exit 2 with the subcommand's usage."""
+
+
+@dataclass(frozen=True)
+class _Problem:
+    """One thing wrong with one input: a schema violation (``keyword`` set)
+    or input the command cannot read (``keyword`` None)."""
+
+    message: str
+    path: str | None = None
+    line: int | None = None
+    column: int | None = None
+    keyword: str | None = None
+
+    def text(self, name: str) -> str:
+        where = name
+        if self.line is not None:
+            where += f":{self.line}" + (f":{self.column}" if self.column is not None else "")
+        if self.keyword is not None:
+            return f"{where}: {self.path or '/'}: {self.message}"
+        tail = f" (at {self.path})" if self.path else ""
+        return f"{where}: {self.message}{tail}"
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "message": self.message,
+            "keyword": self.keyword,
+            "line": self.line,
+            "column": self.column,
+        }
 
 
 class _InputError(Exception):
-    """Input the command cannot use; reported as FILE:LINE: message, exit 1."""
+    """Input the command cannot use; exit 1."""
 
-    def __init__(self, name: str, line: int | None, msg: str) -> None:
-        super().__init__(f"{name}:{line}: {msg}" if line is not None else f"{name}: {msg}")
+    def __init__(self, name: str, problems: list[_Problem], header: str | None = None) -> None:
+        self.name = name
+        self.problems = problems
+        lines = [problem.text(name) for problem in problems]
+        if header is not None:
+            lines.insert(0, f"{name}: {header}")
+        super().__init__("\n".join(lines))
 
 
-def _read(path: str | None, stdin: BinaryIO) -> tuple[str, bytes]:
-    if path is None or path == "-":
-        return _STDIN, stdin.read()
+# --- standard streams ---------------------------------------------------------
+# A standard descriptor may be closed (``<&-``, ``>&-``): Python then sets
+# sys.stdin/stdout/stderr to None. The descriptor gets /dev/null, so that no
+# file the command opens lands on it, and the stream reports EBADF when used,
+# as ``cat`` does.
+
+
+class _OutputError(Exception):
+    """Standard output cannot be written (closed, full device...)."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(error.strerror or str(error))
+
+
+class _Closed(io.RawIOBase):
+    """A standard stream whose descriptor was closed when the command started."""
+
+    def readable(self) -> bool:
+        return True
+
+    def writable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+
+    def write(self, data: Any) -> int:
+        raise OSError(errno.EBADF, os.strerror(errno.EBADF))
+
+
+def _guard_standard_streams() -> None:
+    for fd, name in ((0, "stdin"), (1, "stdout"), (2, "stderr")):
+        try:
+            os.fstat(fd)
+        except OSError:
+            placeholder = os.open(os.devnull, os.O_RDWR)
+            if placeholder != fd:  # pragma: no cover - lowest free descriptor
+                os.dup2(placeholder, fd)
+                os.close(placeholder)
+        if getattr(sys, name) is None:
+            if name == "stderr":  # messages are lost; the exit status still tells
+                sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+            else:
+                setattr(sys, name, io.TextIOWrapper(_Closed(), encoding="utf-8", write_through=True))
+
+
+def _stdin() -> BinaryIO:
+    return sys.stdin.buffer
+
+
+def _out(data: bytes | str) -> None:
+    """Write to standard output now (a report streams file by file)."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
     try:
-        with open(path, "rb") as file:
-            return path, file.read()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    except BrokenPipeError:
+        raise
     except OSError as exc:
-        raise _InputError(path, None, f"cannot read: {exc.strerror}") from None
+        raise _OutputError(exc) from None
 
 
-def _load_json(name: str, data: bytes) -> Any:
+def _err(text: str) -> None:
+    with contextlib.suppress(OSError):
+        print(text, file=sys.stderr)
+
+
+def _silence_stdout() -> None:
+    """Point standard output at /dev/null, so that the flush at exit cannot fail again."""
+    try:
+        fd = sys.stdout.fileno()
+    except (OSError, ValueError):
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
+
+# --- reading input ------------------------------------------------------------
+
+
+def _read(path: str | None, limits: Limits = DEFAULT_LIMITS) -> tuple[str, bytes]:
+    """The name and bytes of ``path`` (``-`` or None: standard input).
+
+    Reads at most ``limits.max_bytes + 1`` bytes: ``/dev/zero`` or a huge
+    pipe is refused, not buffered.
+    """
+    name = _STDIN if path is None or path == "-" else path
+    try:
+        if name == _STDIN:
+            data = _stdin().read(limits.max_bytes + 1)
+        else:
+            with open(name, "rb") as file:
+                data = file.read(limits.max_bytes + 1)
+    except OSError as exc:
+        raise _InputError(name, [_Problem(f"cannot read: {exc.strerror or exc}")]) from None
+    if len(data) > limits.max_bytes:
+        message = f"larger than the limit of {limits.max_bytes} bytes (Limits.max_bytes); nothing was converted"
+        raise _InputError(name, [_Problem(message)])
+    return name, data
+
+
+def _load_json(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> tuple[str, Any]:
+    """The text and value of a JSON document; every refusal has a line and column."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise _InputError(name, data.count(b"\n", 0, exc.start) + 1, "the JSON is not UTF-8") from None
+        start = data.rfind(b"\n", 0, exc.start) + 1
+        column = len(data[start : exc.start].decode("utf-8", "replace")) + 1
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise _InputError(name, [_Problem("the JSON is not UTF-8", line=line, column=column)]) from None
     try:
-        return _json.loads(text)
+        return text, _json.loads(text, max_int_digits=limits.max_int_digits)
     except _json.EmbeddedJSONError as exc:
-        line = _json.error_line(text, exc)
-        raise _InputError(name, line, str(exc)) from None
+        message = str(exc)
+        position = exc.pos
+        if position is None and isinstance(exc.__context__, RecursionError):
+            position = _jsonpos.too_deep(text, limits.max_depth)
+            message = f"nested deeper than the limit of {limits.max_depth}"
+        elif position is None:
+            # A duplicate key, NaN, an overflowing number: refused from a hook, with no position.
+            position = _jsonpos.first_problem(text, max_int_digits=limits.max_int_digits)
+        raise _InputError(name, [_at(text, position, _Problem(message))]) from None
+
+
+def _at(text: str, position: int | None, problem: _Problem) -> _Problem:
+    if position is None:
+        return problem
+    line, column = _jsonpos.line_col(text, [position])[position]
+    return _Problem(problem.message, problem.path, line, column, problem.keyword)
+
+
+def _json_violations(text: str, violations: Sequence[Any]) -> list[_Problem]:
+    """Schema violations of a JSON text, each at the line:col of its value."""
+    offsets = _jsonpos.value_positions(text, {v.path for v in violations})
+    places = _jsonpos.line_col(text, offsets.values())
+    problems = []
+    for v in violations:
+        line, column = places.get(offsets.get(v.path, -1), (None, None))
+        problems.append(_Problem(v.message, v.path, line, column, v.keyword))
+    return problems
+
+
+def _xml_violations(violations: Sequence[Any]) -> list[_Problem]:
+    """Schema violations of an XML document, at the line of the element (lxml has no column)."""
+    return [_Problem(v.message, v.path, v.line, None, v.keyword) for v in violations]
+
+
+def _decode_problem(exc: DecodeError) -> _Problem:
+    return _Problem(exc.msg, exc.path or None, exc.line)
+
+
+# --- endpoints ----------------------------------------------------------------
+
+
+def _unknown_endpoint(exc: Any) -> str:
+    hint = f"; did you mean {' or '.join(exc.suggestions)}?" if exc.suggestions else ""
+    return f"unknown endpoint {exc.endpoint!r}{hint} ('{_PROG} endpoints' lists them)"
+
+
+def _check_endpoint(endpoint: str, direction: str) -> None:
+    from . import schemas  # noqa: PLC0415 - the schema layer is slow to import
+
+    try:
+        schemas.shape(endpoint, direction)
+    except schemas.UnknownEndpointError as exc:
+        raise _UsageError(_unknown_endpoint(exc)) from None
+
+
+def _add_endpoint_options(sub: argparse.ArgumentParser, *, required: bool) -> None:
+    sub.add_argument(
+        "--endpoint",
+        metavar="METHOD",
+        required=required,
+        help="the API method, e.g. relations/get ('altcraft-codec endpoints' lists them)",
+    )
+    sub.add_argument("--direction", choices=("request", "response"), required=required, help="with --endpoint")
+
+
+# --- encode, decode -----------------------------------------------------------
 
 
 def _schema_options(args: argparse.Namespace) -> dict[str, Any]:
@@ -67,6 +287,8 @@ def _schema_options(args: argparse.Namespace) -> dict[str, Any]:
         raise _UsageError("--endpoint and --direction go together")
     if (args.validate or args.strict) and args.endpoint is None:
         raise _UsageError("--validate and --strict need --endpoint and --direction")
+    if args.endpoint is not None:
+        _check_endpoint(args.endpoint, args.direction)
     return {
         "endpoint": args.endpoint,
         "direction": args.direction,
@@ -75,80 +297,285 @@ def _schema_options(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _invalid(name: str, error: Any) -> _InputError:
-    """A ValidationError as one FILE:LINE: line per violation."""
-    lines = [
-        f"{name}:{v.line}: {v.path or '/'}: {v.message}" if v.line else f"{name}: {v.path or '/'}: {v.message}"
-        for v in error.errors
-    ]
-    return _InputError(name, None, f"invalid {error.endpoint} {error.direction}:\n" + "\n".join(lines))
+def _invalid(name: str, error: Any, problems: list[_Problem]) -> _InputError:
+    """A ValidationError as one FILE:LINE: line per violation, under a header."""
+    return _InputError(name, problems, header=f"invalid {error.endpoint} {error.direction}:")
 
 
-def _encode_command(args: argparse.Namespace, stdin: BinaryIO) -> bytes:
+def _encode_command(args: argparse.Namespace) -> int:
     options = _schema_options(args)
-    name, data = _read(args.file, stdin)
-    value = _load_json(name, data)
+    name, data = _read(args.file)
+    text, value = _load_json(name, data)
     try:
-        return encode(value, pretty=args.pretty, **options) + b"\n"
+        output = encode(value, pretty=args.pretty, **options)
     except EncodeError as exc:
-        raise _InputError(name, None, str(exc)) from None
+        position = _jsonpos.value_positions(text, [exc.path]).get(exc.path)
+        raise _InputError(name, [_at(text, position, _Problem(exc.msg, exc.path or None))]) from None
     except CodecError as exc:
-        if hasattr(exc, "errors"):
-            raise _invalid(name, exc) from None
-        raise
+        if not hasattr(exc, "errors"):  # a ValidationError (codec.schemas is not imported for plain encoding)
+            raise
+        raise _invalid(name, exc, _json_violations(text, exc.errors)) from None
+    _out(output + b"\n")
+    return 0
 
 
-def _decode_command(args: argparse.Namespace, stdin: BinaryIO) -> bytes:
+def _decode_command(args: argparse.Namespace) -> int:
     options = _schema_options(args)
-    name, data = _read(args.file, stdin)
+    name, data = _read(args.file)
     try:
         value = decode(data, **options)
     except DecodeError as exc:
-        where = f" (at {exc.path})" if exc.path else ""
-        raise _InputError(name, exc.line, exc.msg + where) from None
+        raise _InputError(name, [_decode_problem(exc)]) from None
     except CodecError as exc:
-        if hasattr(exc, "errors"):
-            raise _invalid(name, exc) from None
+        if not hasattr(exc, "errors"):
+            raise
+        raise _invalid(name, exc, _xml_violations(exc.errors)) from None
+    _out(_json.dumps(value, indent="  " if args.pretty else None) + "\n")
+    return 0
+
+
+def _add_codec(commands: Any, command: str, summary: str, handler: Callable[[argparse.Namespace], int]) -> None:
+    sub = commands.add_parser(command, help=summary, description=summary)
+    sub.add_argument("file", nargs="?", metavar="FILE", help="input file (default: standard input)")
+    sub.add_argument("--pretty", action="store_true", help="indent the output")
+    _add_endpoint_options(sub, required=False)
+    sub.add_argument("--validate", action="store_true", help="also check against the endpoint's schema")
+    sub.add_argument("--strict", action="store_true", help="validate, refusing undocumented members at every level")
+    sub.set_defaults(handler=handler, subparser=sub)
+
+
+def _add_encode(commands: Any) -> None:
+    _add_codec(commands, "encode", "JSON to XML", _encode_command)
+
+
+def _add_decode(commands: Any) -> None:
+    _add_codec(commands, "decode", "XML to JSON", _decode_command)
+
+
+# --- validate -----------------------------------------------------------------
+
+
+def _sniff(data: bytes) -> str:
+    """``xml`` when the first character (after a BOM and blanks) is ``<``, else ``json``."""
+    return "xml" if data.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n").startswith(b"<") else "json"
+
+
+def _validate_one(path: str, args: argparse.Namespace) -> tuple[str, str | None, list[_Problem]]:
+    """The name, format and problems of one file (none: valid)."""
+    from . import schemas  # noqa: PLC0415
+
+    try:
+        name, data = _read(path)
+    except _InputError as exc:
+        return exc.name, None, exc.problems
+    kind = _sniff(data) if args.format == "auto" else args.format
+    try:
+        if kind == "xml":
+            decode(data, endpoint=args.endpoint, direction=args.direction, validate=True, strict=args.strict)
+        else:
+            text, value = _load_json(name, data)
+            try:
+                schemas.validate(value, endpoint=args.endpoint, direction=args.direction, strict=args.strict)
+            except schemas.ValidationError as exc:
+                return name, kind, _json_violations(text, exc.errors)
+    except _InputError as exc:
+        return name, kind, exc.problems
+    except DecodeError as exc:
+        return name, kind, [_decode_problem(exc)]
+    except schemas.ValidationError as exc:
+        return name, kind, _xml_violations(exc.errors)
+    return name, kind, []
+
+
+def _validate_command(args: argparse.Namespace) -> int:
+    _check_endpoint(args.endpoint, args.direction)
+    files = []
+    for path in args.files:
+        name, kind, problems = _validate_one(path, args)
+        if args.output == "text":
+            _out("".join(problem.text(name) + "\n" for problem in problems))
+        files.append({"file": name, "format": kind, "valid": not problems, "errors": [p.as_json() for p in problems]})
+    valid = all(entry["valid"] for entry in files)
+    if args.output == "json":
+        report = {
+            "endpoint": args.endpoint,
+            "direction": args.direction,
+            "strict": args.strict,
+            "valid": valid,
+            "files": files,
+        }
+        _out(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    return 0 if valid else 1
+
+
+def _add_validate(commands: Any) -> None:
+    summary = "check JSON or XML payloads against an endpoint's schema"
+    sub = commands.add_parser(
+        "validate",
+        help=summary,
+        description=summary
+        + ". Text output is one 'FILE:LINE:COL: /pointer: message' line per problem (XML: no column); "
+        "nothing when every file is valid. Exit 0: all valid; 1: any invalid or unreadable; 2: usage.",
+    )
+    sub.add_argument("files", nargs="+", metavar="FILE", help="payload files ('-' for standard input)")
+    _add_endpoint_options(sub, required=True)
+    sub.add_argument("--strict", action="store_true", help="also refuse undocumented members at every level")
+    sub.add_argument(
+        "--format", choices=("auto", "json", "xml"), default="auto", help="input format (default: by content)"
+    )
+    sub.add_argument("-o", "--output", choices=("text", "json"), default="text", help="report format (default: text)")
+    sub.set_defaults(handler=_validate_command, subparser=sub)
+
+
+# --- endpoints, schema --------------------------------------------------------
+
+_FIRST_SENTENCE = re.compile(r"(.+?)[.!?](?:\s|$)", re.DOTALL)
+
+
+def _summary(endpoint: str) -> str:
+    """The first sentence of the request schema's description."""
+    from . import schemas  # noqa: PLC0415
+
+    description = " ".join(str(schemas.schema(endpoint, "request").get("description", "")).split())
+    match = _FIRST_SENTENCE.match(description)
+    return match.group(1) if match else description
+
+
+def _endpoints_command(args: argparse.Namespace) -> int:
+    from . import schemas  # noqa: PLC0415
+
+    rows = [(name, _summary(name)) for name in schemas.endpoints()]
+    if args.json:
+        _out(json.dumps([{"endpoint": n, "summary": s} for n, s in rows], indent=2, ensure_ascii=False) + "\n")
+    else:
+        # Tab-separated: stable as endpoints are added, and ``cut -f1`` gives the names.
+        _out("".join(f"{name}\t{summary}\n" for name, summary in rows))
+    return 0
+
+
+def _add_endpoints(commands: Any) -> None:
+    summary = "list the endpoints with schemas, one line each"
+    sub = commands.add_parser("endpoints", help=summary, description=summary)
+    sub.add_argument("--json", action="store_true", help='a JSON array of {"endpoint", "summary"}')
+    sub.set_defaults(handler=_endpoints_command, subparser=sub)
+
+
+def _schema_command(args: argparse.Namespace) -> int:
+    from . import _bundle, schemas  # noqa: PLC0415
+
+    try:
+        document = _bundle.bundle(args.endpoint, args.direction)
+    except schemas.UnknownEndpointError as exc:
+        raise _UsageError(_unknown_endpoint(exc)) from None
+    _out(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    return 0
+
+
+def _add_schema(commands: Any) -> None:
+    summary = "print an endpoint's JSON Schema (draft 2020-12), self-contained"
+    sub = commands.add_parser(
+        "schema",
+        help=summary,
+        description=summary + ": the shared schemas it refers to are bundled under $defs, "
+        "each with its own $id, and its $refs are kept as written (a 2020-12 compound document).",
+    )
+    sub.add_argument("endpoint", metavar="METHOD", help="the API method, e.g. relations/get")
+    sub.add_argument("--direction", choices=("request", "response"), required=True)
+    sub.set_defaults(handler=_schema_command, subparser=sub)
+
+
+# --- conformance --------------------------------------------------------------
+
+_CONFORMANCE_ERROR = f"{_PROG} conformance: error: "
+
+
+def _conformance_command(args: argparse.Namespace) -> int:
+    if args.vectors is None and conformance.default_vectors_dir() is None:
+        raise _UsageError(
+            "no vectors/ folder next to the installed package (the wheel does not ship it): "
+            "pass --vectors DIR, the vectors/ folder of a clone or of the sdist"
+        )
+    # The runner prints its usage errors itself and exits 2; they are caught
+    # here so that they come with the subcommand's usage, like every other.
+    captured = io.StringIO()
+    try:
+        with contextlib.redirect_stderr(captured):
+            conformance.command(args, io.BytesIO())
+    except BrokenPipeError:
         raise
-    return (_json.dumps(value, indent="  " if args.pretty else None) + "\n").encode("utf-8")
+    except OSError as exc:  # --junit FILE that cannot be written
+        where = f" {exc.filename}" if exc.filename else ""
+        _err(f"{_PROG} conformance: cannot write{where}: {exc.strerror or exc}")
+        return 1
+    except SystemExit as exc:
+        text = captured.getvalue()
+        if exc.code == 2 and text.startswith(_CONFORMANCE_ERROR):
+            raise _UsageError(text[len(_CONFORMANCE_ERROR) :].strip()) from None
+        if text:
+            _err(text.rstrip("\n"))
+        return exc.code if isinstance(exc.code, int) else 1
+    if captured.getvalue():
+        _err(captured.getvalue().rstrip("\n"))
+    return 0
+
+
+def _add_conformance(commands: Any) -> None:
+    summary = "run the test vectors against an implementation (see vectors/README.md)"
+    sub = commands.add_parser("conformance", help=summary, description=summary)
+    conformance.add_arguments(sub)
+    sub.set_defaults(handler=_conformance_command, subparser=sub)
+
+
+# --- the command --------------------------------------------------------------
+
+# One function per subcommand, in the order --help lists them.
+_SUBCOMMANDS: tuple[Callable[[Any], None], ...] = (
+    _add_encode,
+    _add_decode,
+    _add_validate,
+    _add_endpoints,
+    _add_schema,
+    _add_conformance,
+)
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="altcraft-codec",
-        description="Convert Altcraft API v1.1 bodies between JSON and the API's XML dialect.",
+        prog=_PROG,
+        description="Convert Altcraft API v1.1 bodies between JSON and the API's XML dialect, and validate them.",
     )
+    parser.add_argument("--version", action="version", version=f"{_PROG} {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for command, summary in (("encode", "JSON to XML"), ("decode", "XML to JSON")):
-        sub = commands.add_parser(command, help=summary, description=summary)
-        sub.add_argument("file", nargs="?", metavar="FILE", help="input file (default: standard input)")
-        sub.add_argument("--pretty", action="store_true", help="indent the output")
-        sub.add_argument(
-            "--endpoint", metavar="METHOD", help="read/write as this endpoint means it, e.g. relations/get"
-        )
-        sub.add_argument("--direction", choices=("request", "response"), help="with --endpoint")
-        sub.add_argument("--validate", action="store_true", help="also check against the endpoint's schema")
-        sub.add_argument("--strict", action="store_true", help="validate, refusing undocumented members at every level")
-    summary = "run the test vectors against an implementation (see vectors/README.md)"
-    conformance.add_arguments(commands.add_parser("conformance", help=summary, description=summary))
+    for add in _SUBCOMMANDS:
+        add(commands)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; returns the exit status."""
+    _guard_standard_streams()
     parser = _parser()
     args = parser.parse_args(argv)
-    handlers = {"encode": _encode_command, "decode": _decode_command, "conformance": conformance.command}
     try:
-        output = handlers[args.command](args, sys.stdin.buffer)
+        status: int = args.handler(args)
     except _UsageError as exc:
-        parser.error(str(exc))
-    except (_InputError, CodecError) as exc:
-        print(f"altcraft-codec: {exc}" if isinstance(exc, CodecError) else exc, file=sys.stderr)
+        args.subparser.error(str(exc))
+    except _InputError as exc:
+        _err(str(exc))
         return 1
-    sys.stdout.buffer.write(output)
-    sys.stdout.buffer.flush()
-    return 0
+    except CodecError as exc:
+        _err(f"{_PROG}: {exc}")
+        return 1
+    except BrokenPipeError:
+        _silence_stdout()
+        return _BROKEN_PIPE_STATUS
+    except _OutputError as exc:
+        _err(f"{_PROG}: cannot write to standard output: {exc}")
+        _silence_stdout()
+        return 1
+    except KeyboardInterrupt:  # Ctrl-C: quiet, as other filters
+        return _INTERRUPTED_STATUS
+    return status
 
 
 if __name__ == "__main__":  # pragma: no cover
