@@ -52,6 +52,10 @@ __all__ = [
 Direction = Literal["request", "response"]
 Backend = Literal["auto", "jsonschema", "jsonschema-rs"]
 _DIRECTIONS: Final = ("request", "response")
+# The registry's name for the schemas/ folder: each file is known by this base
+# plus its path. A name only, never fetched. The files themselves carry no
+# "$id", so a standard tool resolves their relative "$ref"s against the file's
+# own location, offline and with no flags (README, "Using the schemas elsewhere").
 _BASE_URI: Final = "https://altcraft-codec.invalid/schemas/"
 
 
@@ -126,12 +130,12 @@ def _schemas_root() -> Path:
 
 @cache
 def _documents() -> dict[str, Any]:
-    """Every schema file, by ``$id``."""
+    """Every schema file, by its registry URI (``_BASE_URI`` + its path)."""
     documents = {}
     root = _schemas_root()
     for path in sorted(root.rglob("*.json")):
         document = json.loads(path.read_text(encoding="utf-8"))
-        documents[document["$id"]] = document
+        documents[_BASE_URI + path.relative_to(root).as_posix()] = document
     if not documents:
         raise RuntimeError(f"no schemas found under {root}")
     return documents

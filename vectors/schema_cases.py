@@ -40,7 +40,7 @@ _DOCUMENTS = {
     for path in sorted(SCHEMAS.rglob("*.json"))
 }
 _REGISTRY: Registry = Registry().with_resources(
-    (doc["$id"], Resource.from_contents(doc, default_specification=DRAFT202012)) for doc in _DOCUMENTS.values()
+    (BASE + rel, Resource.from_contents(doc, default_specification=DRAFT202012)) for rel, doc in _DOCUMENTS.items()
 )
 
 _Node = tuple[Any, Any]  # (schema node, the resolver it is read with)
