@@ -63,7 +63,7 @@ CHECK = textwrap.dedent(
         result["errors"] = [[v.path, v.keyword] for v in error.errors]
     xml = b"<xml><data><xxh_a>123</xxh_a><props/></data><error>0</error></xml>"
     result["decoded"] = codec.decode(xml, endpoint="relations/get", direction="response", validate=True)
-    result["schema_id"] = codec.schema("profiles/list", "request")["$id"]
+    result["schema_title"] = codec.schema("profiles/list", "request")["title"]
     result["encoded"] = codec.encode({"db_id": 1, "query": {"a": 1}}, endpoint="profiles/list",
                                      direction="request").decode()
     try:
@@ -175,6 +175,6 @@ def test_installed_wheel_validates(installed: dict[str, object]) -> None:
     assert ["/rel_id", "type"] in expected
     assert installed["errors"] == expected
     assert installed["decoded"] == {"data": [{"xxh_a": "123", "props": {}}], "error": 0}
-    assert installed["schema_id"] == "https://altcraft-codec.invalid/schemas/profiles/list.request.json"
+    assert installed["schema_title"] == "profiles/list request"
     assert installed["encoded"] == "<xml><db_id>1</db_id><query json='true'>{\"a\":1}</query></xml>"
     assert "relations/get" in str(installed["unknown"])
