@@ -42,6 +42,7 @@ __all__ = [
     "ValidationError",
     "Violation",
     "backend",
+    "documents",
     "endpoints",
     "iter_errors",
     "schema",
@@ -139,6 +140,16 @@ def _documents() -> dict[str, Any]:
     if not documents:
         raise RuntimeError(f"no schemas found under {root}")
     return documents
+
+
+def documents() -> dict[str, dict[str, Any]]:
+    """Every schema file, shared blocks too, by its path under ``schemas/``
+    (``"shared/matching.json"``, ``"relations/get.request.json"``), as copies.
+
+    Their ``$ref``s are relative to that path; for tools that bundle them
+    (:mod:`codec.openapi`).
+    """
+    return {uri[len(_BASE_URI) :]: json.loads(json.dumps(doc)) for uri, doc in _documents().items()}
 
 
 def _refuse_retrieval(uri: str) -> referencing.Resource[Any]:
