@@ -113,6 +113,21 @@ def _decode_command(args: argparse.Namespace, stdin: BinaryIO) -> bytes:
     return (_json.dumps(value, indent="  " if args.pretty else None) + "\n").encode("utf-8")
 
 
+def _openapi_command(args: argparse.Namespace, stdin: BinaryIO) -> bytes:
+    """``altcraft-codec openapi [-o FILE]``: the OpenAPI 3.1 document (codec.openapi)."""
+    from . import openapi  # noqa: PLC0415 - loads every schema: only for this command
+
+    text = openapi.dumps().encode("utf-8")
+    if args.output is None:
+        return text
+    try:
+        with open(args.output, "wb") as out:
+            out.write(text)
+    except OSError as exc:
+        raise SystemExit(f"altcraft-codec openapi: cannot write {args.output}: {exc.strerror}") from None
+    return b""
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="altcraft-codec",
@@ -131,6 +146,10 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument("--strict", action="store_true", help="validate, refusing undocumented top-level members")
     summary = "run the test vectors against an implementation (see vectors/README.md)"
     conformance.add_arguments(commands.add_parser("conformance", help=summary, description=summary))
+    summary = "write the OpenAPI 3.1 document of every endpoint with a schema"
+    commands.add_parser("openapi", help=summary, description=summary).add_argument(
+        "-o", "--output", metavar="FILE", help="write it to FILE (default: standard output)"
+    )
     return parser
 
 
@@ -139,6 +158,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     handlers = {"encode": _encode_command, "decode": _decode_command, "conformance": conformance.command}
+    handlers["openapi"] = _openapi_command
     try:
         output = handlers[args.command](args, sys.stdin.buffer)
     except _UsageError as exc:
