@@ -14,7 +14,6 @@ import subprocess
 import sys
 import threading
 import time
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -133,30 +132,6 @@ def test_bundle_is_self_contained(tmp_path: Path) -> None:
         openapi.bundle("subscriptions/gett", "response")
 
 
-def test_bundles_give_check_jsonschema_the_codecs_verdicts(tmp_path: Path) -> None:
-    # check-jsonschema 0.39 cannot follow a $ref from a shared file to another
-    # across folders (its issue #640); the bundled form needs no following.
-    pytest.importorskip("check_jsonschema")
-    from check_jsonschema import main as check_jsonschema_main
-    from click.testing import CliRunner
-
-    manifest = json.loads((VECTORS / "manifest.json").read_text(encoding="utf-8"))
-    groups: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
-    for case in manifest["cases"]:
-        if case["kind"] == "schema" and not case["strict"]:
-            groups[case["endpoint"], case["direction"]].append(case)
-    runner = CliRunner()
-    for (endpoint, direction), cases in sorted(groups.items()):
-        schema_file = tmp_path / f"{endpoint.replace('/', '.')}.{direction}.json"
-        schema_file.write_text(json.dumps(openapi.bundle(endpoint, direction)), encoding="utf-8")
-        files = [str(VECTORS / case["files"]["json"]) for case in cases]
-        result = runner.invoke(check_jsonschema_main, ["--schemafile", str(schema_file), "-o", "json", *files])
-        assert result.stdout.strip(), result.stderr
-        failed = {error["filename"] for error in json.loads(result.stdout)["errors"]}
-        for case, file in zip(cases, files, strict=True):
-            assert (file not in failed) == case["valid"], case["id"]
-
-
 # --------------------------------------------------------------------- the command
 
 
@@ -260,7 +235,7 @@ class _Server:
 
 
 # Bounded for CI: examples per operation and phase; the seed makes a run repeatable.
-MAX_EXAMPLES = int(os.environ.get("ALTCRAFT_SCHEMATHESIS_EXAMPLES", "2"))
+MAX_EXAMPLES = int(os.environ.get("ALTCRAFT_SCHEMATHESIS_EXAMPLES", "1"))
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
 
 
@@ -281,7 +256,7 @@ def test_schemathesis_finds_no_server_error_and_no_answer_outside_the_document(t
                 "--checks",
                 CHECKS,
                 "--phases",
-                "examples,coverage,fuzzing",
+                "examples,fuzzing",
                 "--max-examples",
                 str(MAX_EXAMPLES),
                 "--seed",
