@@ -164,8 +164,7 @@ def _operation(endpoint: str, files: dict[str, Any]) -> dict[str, Any]:
         )
         return {
             "application/json": {"schema": answer},
-            # The root element is <xml>; the rest of the mapping is the dialect's (the description).
-            "application/xml": {"schema": {**answer, "xml": {"name": "xml"}}, "x-altcraft-xml": "docs/dialect.md"},
+            "application/xml": {"schema": answer, "x-altcraft-xml": "docs/dialect.md"},
         }
 
     return {
@@ -203,6 +202,10 @@ def document() -> dict[str, Any]:
         return f"#/components/schemas/{_component(referenced)}"
 
     components = {_component(path): _rewrite(doc, path, target) for path, doc in sorted(files.items())}
+    for name in endpoints():
+        for direction in _DIRECTIONS:
+            # The body's root element is <xml>; the rest of the mapping is the dialect's (the description).
+            components[_component(f"{name}.{direction}.json")]["xml"] = {"name": "xml"}
     components["ApiError"] = _error_schema()
     codes = ", ".join(f"{code.value} {code.meaning}" for code in ApiErrorCode)
     return {

@@ -167,7 +167,10 @@ def _valid_responses() -> dict[str, Any]:
     answers = {}
     for case in manifest["cases"]:
         if case["kind"] == "schema" and case["direction"] == "response" and case["valid"] and not case["strict"]:
-            answers[case["endpoint"]] = json.loads((VECTORS / case["files"]["json"]).read_text(encoding="utf-8"))
+            answer = json.loads((VECTORS / case["files"]["json"]).read_text(encoding="utf-8"))
+            answer.update(error=0, error_text="Successful operation")  # as Altcraft says it
+            codec.validate(answer, endpoint=case["endpoint"], direction="response")
+            answers[case["endpoint"]] = answer
     return answers
 
 
@@ -235,7 +238,7 @@ class _Server:
 
 
 # Bounded for CI: examples per operation and phase; the seed makes a run repeatable.
-MAX_EXAMPLES = int(os.environ.get("ALTCRAFT_SCHEMATHESIS_EXAMPLES", "1"))
+MAX_EXAMPLES = int(os.environ.get("ALTCRAFT_SCHEMATHESIS_EXAMPLES", "2"))
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
 
 
@@ -281,7 +284,9 @@ def test_schemathesis_finds_no_server_error_and_no_answer_outside_the_document(t
         server.close()
     summary = result.stdout[-6000:]
     assert result.returncode == 0, summary + result.stderr[-3000:]
-    assert stub.requests > len(codec.endpoints()), summary  # the gateway let valid requests through
-    match = re.search(r"(\d+) generated", summary)
-    assert match and int(match.group(1)) >= len(codec.endpoints()), summary
+    match = re.search(r"(\d+) generated, (\d+) passed", summary)
+    assert match and int(match.group(1)) >= len(codec.endpoints()) * MAX_EXAMPLES * 9 // 10, summary  # a few dedupe
+    assert match.group(1) == match.group(2), summary
+    # Not all refused at the gate: a good share reached the stub (JSON and XML alike).
+    assert stub.requests >= int(match.group(1)) // 3, (stub.requests, summary)
     print(summary)
