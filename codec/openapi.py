@@ -22,8 +22,7 @@ import posixpath
 from collections.abc import Callable
 from typing import Any, Final
 
-from . import __version__
-from ._api_errors import ApiErrorCode
+from . import ApiErrorCode, __version__
 from .schemas import Direction, documents, endpoints, schema
 
 __all__ = ["bundle", "document", "dumps"]
@@ -247,5 +246,5 @@ def document() -> dict[str, Any]:
 
 
 def dumps() -> str:
-    """:func:`document` as JSON text: sorted members kept in schema order, two-space indent, a final newline."""
+    """:func:`document` as JSON text (two-space indent, a final newline): the same bytes for the same schemas."""
     return json.dumps(document(), indent=2, ensure_ascii=False) + "\n"
