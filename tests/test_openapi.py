@@ -278,6 +278,7 @@ def test_schemathesis_finds_no_server_error_and_no_answer_outside_the_document(t
             text=True,
             timeout=600,
             check=False,
+            cwd=tmp_path,  # its cache directory goes there
             env=dict(os.environ, PYTHONPATH=str(ROOT), NO_COLOR="1"),
         )
     finally:
