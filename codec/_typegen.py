@@ -80,6 +80,18 @@ def _quote(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
+def _union_parts(text: str) -> list[str]:
+    """``"str | list[int | None]"`` -> ``["str", "list[int | None]"]``: the top-level members only."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(text):
+        depth += {"[": 1, "]": -1}.get(char, 0)
+        if depth == 0 and text.startswith(" | ", index):
+            parts.append(text[start:index])
+            start = index + 3
+    parts.append(text[start:])
+    return parts
+
+
 def _camel(text: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^0-9A-Za-z]+", text) if part)
 
@@ -152,7 +164,7 @@ class _Generator:
             if word in facet:
                 branches = [self.type_of(sub, path, name, depth, stack) for sub in facet[word]]
                 if "Any" not in branches:
-                    return [part for branch in branches for part in branch.split(" | ")]
+                    return [part for branch in branches for part in _union_parts(branch)]
         declared = facet.get("type", "object" if "properties" in facet else None)
         if declared is None:
             return None
