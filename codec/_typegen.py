@@ -92,6 +92,12 @@ def _union_parts(text: str) -> list[str]:
     return parts
 
 
+def _union(members: list[str]) -> str:
+    """The union of ``members`` (each maybe a union), each once, ``None`` last."""
+    parts = list(dict.fromkeys(part for member in members for part in _union_parts(member)))
+    return " | ".join([part for part in parts if part != "None"] + (["None"] if "None" in parts else []))
+
+
 def _camel(text: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^0-9A-Za-z]+", text) if part)
 
@@ -148,7 +154,7 @@ class _Generator:
             return "Any"
         if _OBJECT in candidates:
             candidates[candidates.index(_OBJECT)] = self.object_type(node, path, facets, name, depth, stack)
-        return " | ".join(dict.fromkeys(candidates))
+        return _union(candidates)
 
     def facet_types(
         self, facet: dict[str, Any], path: str, name: str, depth: int, stack: frozenset[int]
@@ -243,7 +249,7 @@ class _Generator:
                 for member in declared:
                     if member not in found:
                         typed = [other.get(member, "Any") for other in per_branch]
-                        found[member] = "Any" if "Any" in typed else " | ".join(dict.fromkeys(typed))
+                        found[member] = "Any" if "Any" in typed else _union(typed)
         return found
 
     def typed_dict(

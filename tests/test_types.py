@@ -113,3 +113,4 @@ def test_union_members_are_split_at_the_top_level_only() -> None:
         "list[str | float | None]",
     ]
     assert _typegen._union_parts("dict[str, int | str]") == ["dict[str, int | str]"]
+    assert _typegen._union(["None | str", "str | list[int | None]"]) == "str | list[int | None] | None"
