@@ -461,10 +461,10 @@ def _add_endpoints(commands: Any) -> None:
 
 
 def _schema_command(args: argparse.Namespace) -> int:
-    from . import _bundle, schemas  # noqa: PLC0415
+    from . import openapi, schemas  # noqa: PLC0415
 
     try:
-        document = _bundle.bundle(args.endpoint, args.direction)
+        document = openapi.bundle(args.endpoint, args.direction)
     except schemas.UnknownEndpointError as exc:
         raise _UsageError(_unknown_endpoint(exc)) from None
     _out(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
@@ -476,8 +476,8 @@ def _add_schema(commands: Any) -> None:
     sub = commands.add_parser(
         "schema",
         help=summary,
-        description=summary + ": the shared schemas it refers to are bundled under $defs, "
-        "each with its own $id, and its $refs are kept as written (a 2020-12 compound document).",
+        description=summary + ": every shared schema it refers to is bundled under $defs "
+        "(named like shared.matching) and every $ref points inside the document.",
     )
     sub.add_argument("endpoint", metavar="METHOD", help="the API method, e.g. relations/get")
     sub.add_argument("--direction", choices=("request", "response"), required=True)
@@ -526,6 +526,33 @@ def _add_conformance(commands: Any) -> None:
     sub.set_defaults(handler=_conformance_command, subparser=sub)
 
 
+# --- openapi ------------------------------------------------------------------
+
+
+def _openapi_command(args: argparse.Namespace) -> int:
+    """``altcraft-codec openapi [-o FILE]``: the OpenAPI 3.1 document (codec.openapi)."""
+    from . import openapi  # noqa: PLC0415 - loads every schema: only for this command
+
+    text = openapi.dumps()
+    if args.output is None:
+        _out(text)
+        return 0
+    try:
+        with open(args.output, "w", encoding="utf-8") as out:
+            out.write(text)
+    except OSError as exc:
+        _err(f"{_PROG} openapi: cannot write {args.output}: {exc.strerror or exc}")
+        return 1
+    return 0
+
+
+def _add_openapi(commands: Any) -> None:
+    summary = "write the OpenAPI 3.1 document of every endpoint with a schema"
+    sub = commands.add_parser("openapi", help=summary, description=summary)
+    sub.add_argument("-o", "--output", metavar="FILE", help="write it to FILE (default: standard output)")
+    sub.set_defaults(handler=_openapi_command, subparser=sub)
+
+
 # --- the command --------------------------------------------------------------
 
 # One function per subcommand, in the order --help lists them.
@@ -536,6 +563,7 @@ _SUBCOMMANDS: tuple[Callable[[Any], None], ...] = (
     _add_endpoints,
     _add_schema,
     _add_conformance,
+    _add_openapi,
 )
 
 

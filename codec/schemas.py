@@ -14,6 +14,7 @@ whichever backend ran.
 
 from __future__ import annotations
 
+import calendar
 import difflib
 import json
 import os
@@ -40,6 +41,7 @@ __all__ = [
     "ValidationError",
     "Violation",
     "backend",
+    "documents",
     "endpoints",
     "iter_errors",
     "schema",
@@ -50,6 +52,10 @@ __all__ = [
 Direction = Literal["request", "response"]
 Backend = Literal["auto", "jsonschema", "jsonschema-rs"]
 _DIRECTIONS: Final = ("request", "response")
+# The registry's name for the schemas/ folder: each file is known by this base
+# plus its path. A name only, never fetched. The files themselves carry no
+# "$id", so a standard tool resolves their relative "$ref"s against the file's
+# own location, offline and with no flags (README, "Using the schemas elsewhere").
 _BASE_URI: Final = "https://altcraft-codec.invalid/schemas/"
 
 
@@ -159,15 +165,25 @@ def _schemas_root() -> Path:
 
 @cache
 def _documents() -> dict[str, Any]:
-    """Every schema file, by ``$id``."""
+    """Every schema file, by its registry URI (``_BASE_URI`` + its path)."""
     documents = {}
     root = _schemas_root()
     for path in sorted(root.rglob("*.json")):
         document = json.loads(path.read_text(encoding="utf-8"))
-        documents[document["$id"]] = document
+        documents[_BASE_URI + path.relative_to(root).as_posix()] = document
     if not documents:
         raise RuntimeError(f"no schemas found under {root}")
     return documents
+
+
+def documents() -> dict[str, dict[str, Any]]:
+    """Every schema file, shared blocks too, by its path under ``schemas/``
+    (``"shared/matching.json"``, ``"relations/get.request.json"``), as copies.
+
+    Their ``$ref``s are relative to that path; for tools that bundle them
+    (:mod:`codec.openapi`).
+    """
+    return {uri[len(_BASE_URI) :]: json.loads(json.dumps(doc)) for uri, doc in _documents().items()}
 
 
 def _refuse_retrieval(uri: str) -> referencing.Resource[Any]:
@@ -229,60 +245,34 @@ def schema(endpoint: str, direction: Direction) -> dict[str, Any]:
 
 
 # --- formats ----------------------------------------------------------------
-# Checked by both backends with these same functions, so their verdicts match.
-# Each is linear in its input. "date-time" and "date" are RFC 3339 section 5.6
-# exactly as jsonschema-rs checks them (its own checker is the reference for the
-# tests): "T" or "t" between date and time, never a space; an offset or "Z"
-# always; second 60 only for a leap second, 23:59:60 in UTC. The other forms
-# the API writes ("2020-01-30 12:00:00") are anchored patterns in the schemas.
+# The shape of each format is the "pattern" next to it in the schema files
+# (ECMA-262, read the same by every validator: standard tools agree with the
+# codec). A format check adds only what a pattern cannot say, a real day of the
+# month, as check-jsonschema does too; "email" needs nothing more than its
+# pattern. Both backends run these same functions, so their verdicts match.
 
-_EMAIL: Final = re.compile(r"[^@\s]+@[^@\s.]+(?:\.[^@\s.]+)+")
-_DATE: Final = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
-_TIME: Final = re.compile(r"([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.[0-9]+)?(?:([Zz])|([+-])([0-9]{2}):([0-9]{2}))")
+_DAY: Final = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 
 
-def _is_email(value: object) -> bool:
-    return not isinstance(value, str) or (len(value) <= 320 and _EMAIL.fullmatch(value) is not None)
+def _is_real_day(value: object) -> bool:
+    """False only for a day its month does not have (2023-02-29, 2024-04-31).
 
-
-def _valid_date(text: str) -> bool:
-    match = _DATE.fullmatch(text)
+    Anything else out of shape or range is the pattern's to report, once."""
+    match = _DAY.match(value) if isinstance(value, str) else None
     if match is None:
-        return False
-    year, month, day = (int(part) for part in match.groups())
-    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-    days = (31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-    return 1 <= month <= 12 and 1 <= day <= days[month - 1]
-
-
-def _valid_time(text: str) -> bool:
-    match = _TIME.fullmatch(text)
-    if match is None:
-        return False
-    hour, minute, second = (int(part) for part in match.group(1, 2, 3))
-    offset = 0
-    if match.group(4) is None:
-        off_hour, off_minute = int(match.group(6)), int(match.group(7))
-        if off_hour > 23 or off_minute > 59:
-            return False
-        offset = (off_hour * 60 + off_minute) * (1 if match.group(5) == "+" else -1)
-    if hour > 23 or minute > 59 or second > 60:
-        return False
-    # A leap second is 23:59:60 in UTC, whatever the offset.
-    return second < 60 or (hour * 60 + minute - offset) % 1440 == 23 * 60 + 59
-
-
-def _is_date_time(value: object) -> bool:
-    if not isinstance(value, str):
         return True
-    return len(value) > 11 and value[10] in "Tt" and _valid_date(value[:10]) and _valid_time(value[11:])
+    year, month, day = (int(part) for part in match.groups())
+    if not (year >= 1 and 1 <= month <= 12 and 1 <= day <= 31):
+        return True
+    return day <= calendar.monthrange(year, month)[1]
 
 
-def _is_date(value: object) -> bool:
-    return not isinstance(value, str) or _valid_date(value)
+def _has_its_pattern(value: object) -> bool:
+    return True
 
 
-_FORMATS: Final = {"email": _is_email, "date-time": _is_date_time, "date": _is_date}
+# "email" is listed so that jsonschema-rs does not apply its own email rule.
+_FORMATS: Final = {"date-time": _is_real_day, "date": _is_real_day, "email": _has_its_pattern}
 
 
 def _format_checker() -> jsonschema.FormatChecker:
@@ -337,7 +327,7 @@ def _pattern(
     validator: Any, pattern: str, instance: Any, schema: Mapping[str, Any]
 ) -> Iterator[jsonschema.ValidationError]:
     if validator.is_type(instance, "string") and _ecma_regex(pattern).search(instance) is None:
-        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")  # worded by _message
 
 
 # The reference, aligned with jsonschema-rs (and the encoder) where Python's
@@ -795,6 +785,10 @@ def _message(error: jsonschema.ValidationError) -> str:
     if keyword == "format":
         return f"{what} is not {_FORMAT_NAMES.get(value, 'a valid ' + str(value))}"
     if keyword == "pattern":
+        if isinstance(node, Mapping) and isinstance(node.get("format"), str):
+            # The pattern is the shape of the format beside it (see formats
+            # above): the problem is the format, said as such.
+            return f"{what} is not {_FORMAT_NAMES.get(node['format'], 'a valid ' + node['format'])}"
         return f"{what} does not match {value!r}"
     if keyword in ("additionalProperties", "unevaluatedProperties") and value is False and isinstance(instance, dict):
         return _undocumented(error)
@@ -865,7 +859,16 @@ def _violations(payload: Any, schema_id: str, strict: bool) -> tuple[list[Violat
 
 
 def _violation(error: jsonschema.ValidationError) -> Violation:
-    return Violation(path=pointer(list(error.absolute_path)), message=_message(error), keyword=str(error.validator))
+    return Violation(path=pointer(list(error.absolute_path)), message=_message(error), keyword=_keyword(error))
+
+
+def _keyword(error: jsonschema.ValidationError) -> str:
+    """The failing keyword; a format's pattern reports as ``format``, the
+    keyword that says what the value should be."""
+    node: Any = error.schema
+    if error.validator == "pattern" and isinstance(node, Mapping) and isinstance(node.get("format"), str):
+        return "format"
+    return str(error.validator)
 
 
 def iter_errors(

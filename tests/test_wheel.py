@@ -63,7 +63,7 @@ CHECK = textwrap.dedent(
         result["errors"] = [[v.path, v.keyword] for v in error.errors]
     xml = b"<xml><data><xxh_a>123</xxh_a><props/></data><error>0</error></xml>"
     result["decoded"] = codec.decode(xml, endpoint="relations/get", direction="response", validate=True)
-    result["schema_id"] = codec.schema("profiles/list", "request")["$id"]
+    result["schema_title"] = codec.schema("profiles/list", "request")["title"]
     result["encoded"] = codec.encode({"db_id": 1, "query": {"a": 1}}, endpoint="profiles/list",
                                      direction="request").decode()
     try:
@@ -179,6 +179,27 @@ def test_installed_wheel_validates(installed: dict[str, object]) -> None:
     assert ["/rel_id", "type"] in expected
     assert installed["errors"] == expected
     assert installed["decoded"] == {"data": [{"xxh_a": "123", "props": {}}], "error": 0}
-    assert installed["schema_id"] == "https://altcraft-codec.invalid/schemas/profiles/list.request.json"
+    assert installed["schema_title"] == "profiles/list request"
     assert installed["encoded"] == "<xml><db_id>1</db_id><query json='true'>{\"a\":1}</query></xml>"
     assert "relations/get" in str(installed["unknown"])
+
+
+def test_installed_schemas_serve_other_tools(installed: dict[str, object], tmp_path: Path) -> None:
+    # Issue 11: the schema files inside the installed wheel work with check-jsonschema as they are
+    # (no network: a dead proxy), and the installed package writes the OpenAPI document and has codec.types.
+    package = Path(str(installed["package"]))
+    venv = Path(str(installed["venv"]))
+    dead = "http://127.0.0.1:9"
+    env = {"PATH": "/usr/bin:/bin", "HTTP_PROXY": dead, "HTTPS_PROXY": dead}
+    command = Path(sys.executable).parent / "check-jsonschema"
+    schema = package / "_schemas" / "relations" / "edit.request.json"
+    good = ROOT / "vectors" / "schema" / "schema-relations-edit-request-valid.json"
+    bad = ROOT / "vectors" / "schema" / "schema-relations-edit-request-invalid-wrong-type-email.json"
+    _run([command, "--schemafile", schema, good], env=env)
+    refused = subprocess.run(
+        [str(command), "--schemafile", str(schema), str(bad)], capture_output=True, text=True, env=env, check=False
+    )
+    assert refused.returncode == 1 and "$.email: 12345 is not of type 'string'" in refused.stdout, refused
+    script = "import codec.openapi, codec.types; print(len(codec.openapi.document()['paths']))"
+    done = _run([venv / "bin" / "python", "-I", "-c", script], cwd=tmp_path, env=_clean_env())
+    assert int(done.stdout) == len(installed["endpoints"])  # type: ignore[arg-type]

@@ -52,7 +52,7 @@ _DOCUMENTS = {
     for path in sorted(SCHEMAS.rglob("*.json"))
 }
 _REGISTRY: Registry = Registry().with_resources(
-    (doc["$id"], Resource.from_contents(doc, default_specification=DRAFT202012)) for doc in _DOCUMENTS.values()
+    (BASE + rel, Resource.from_contents(doc, default_specification=DRAFT202012)) for rel, doc in _DOCUMENTS.items()
 )
 
 _Node = tuple[Any, Any]  # (schema node, the resolver it is read with)
@@ -69,9 +69,17 @@ def _pointer(parts: list[Any]) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
+def _keyword(error: ValidationError) -> str:
+    """The failing keyword; the pattern that gives a format its shape (every
+    "format" in the schemas has one) is reported as that format."""
+    if error.validator == "pattern" and isinstance(error.schema, dict) and "format" in error.schema:
+        return "format"
+    return str(error.validator)
+
+
 def _errors(schema_id: str, payload: Any, strict: bool = False) -> list[dict[str, str]]:
     """The distinct (path, keyword) pairs of ``payload``'s errors, sorted."""
-    found = {(_pointer(list(e.absolute_path)), str(e.validator)) for e in _validator(schema_id).iter_errors(payload)}
+    found = {(_pointer(list(e.absolute_path)), _keyword(e)) for e in _validator(schema_id).iter_errors(payload)}
     if strict:
         found.update((path, "additionalProperties") for path in _undocumented(_root(schema_id), payload, []))
     return [{"path": path, "keyword": keyword} for path, keyword in sorted(found)]
