@@ -269,8 +269,10 @@ def test_100k_deep_nesting() -> None:
     lines = b"<xml>\n" + b"<a>\n" * 100_000 + b"1" + b"</a>" * 100_000 + b"</xml>"
     error = refused(lines)
     assert error.line is not None and error.line > 60
-    # Raising max_depth does not lift libxml2's own nesting limit.
-    refused(closed, limits=Limits(max_depth=1_000_000))
+    # max_depth cannot be raised past what libxml2 parses (256 levels of elements).
+    refused(closed, limits=Limits(max_depth=255))
+    with pytest.raises(ValueError, match="at most 255"):
+        Limits(max_depth=256)
 
 
 def _nested_objects(depth: int) -> bytes:
@@ -333,9 +335,8 @@ def test_json_nesting_just_over_max_depth() -> None:
 
 
 def test_deep_json_with_raised_limit_is_still_a_decode_error() -> None:
-    # With the depth limit lifted, the JSON reader's own recursion must still
-    # end in a DecodeError, never a RecursionError.
-    refused(b"<xml><a json='true'>" + b"[" * 100_000 + b"]" * 100_000 + b"</a></xml>", limits=Limits(max_depth=10**9))
+    # With the depth limit at its highest, still a DecodeError, never a RecursionError.
+    refused(b"<xml><a json='true'>" + b"[" * 100_000 + b"]" * 100_000 + b"</a></xml>", limits=Limits(max_depth=255))
 
 
 def test_embedded_json_unterminated_escaped_quotes() -> None:
