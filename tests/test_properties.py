@@ -27,6 +27,10 @@ import codec.schemas
 from codec import EncodeError, Limits
 from codec._shape import Kind, Shape
 
+# The newer properties run at most this many examples, also in CI, to keep
+# the suite's time bounded (the fuzz job, tests/test_fuzz.py, goes further).
+BOUNDED = settings(max_examples=min(settings.default.max_examples, 500))
+
 
 def round_trips(document: dict[str, Any], pretty: bool = False, **options: Any) -> None:
     """``document`` decodes back exactly, or is refused for a surrogate pair,
@@ -63,6 +67,7 @@ def test_encoding_is_canonical(document: dict[str, Any]) -> None:
     assert codec.encode(codec.decode(once)) == once
 
 
+@BOUNDED
 @given(unusual_documents)
 def test_subclasses_and_mappings_are_written_by_value(document: dict[str, Any]) -> None:
     # Enum members, str/int/float subclasses that lie in __str__/__int__/__repr__,
@@ -87,6 +92,7 @@ small_limits = st.builds(
 )
 
 
+@BOUNDED
 @given(documents, small_limits)
 def test_the_encoder_refuses_exactly_what_the_decoder_refuses(document: dict[str, Any], limits: Limits) -> None:
     # One Limits for both directions (§9): encode(v, limits=L) succeeds exactly
@@ -138,7 +144,10 @@ def _shape(endpoint: str, direction: str) -> Shape:
     return codec.schemas.shape(endpoint, direction)  # type: ignore[arg-type]
 
 
-@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=min(settings.default.max_examples, 500),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(st.sampled_from(_endpoint_shapes()), st.data())
 def test_schema_guided_round_trips_are_exact_for_any_value(where: tuple[str, str], data: st.DataObject) -> None:
     # §8: the encoder knows the shape the decoder applies, and where a value
