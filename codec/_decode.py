@@ -150,7 +150,12 @@ def _check_element_count(raw: bytes, max_elements: int) -> None:
     """
     if _start_tags(raw) <= max_elements:
         return  # surely within the limit: the common case, two C-speed counts
-    if b"<!" in raw or b"<?" in raw:
+    markup = raw.count(b"<!") + raw.count(b"<?")
+    if markup:
+        # Each comment, CDATA section or PI opens with a "<" that starts no
+        # element; only a "<" inside one needs the (slower) scan to discount.
+        if _start_tags(raw) - markup <= max_elements:
+            return
         if _start_tags(_NOT_ELEMENTS.sub(b"", raw)) <= max_elements:
             return
         # Keeping the lines of what was removed would cost a Python call per

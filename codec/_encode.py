@@ -119,12 +119,12 @@ def _escape(text: str) -> str:
     return text
 
 
-def _checked_json(value: Any, depth: int, limits: Limits, counts: list[int]) -> Any:
+def _checked_json(value: Any, depth: int, limits: Limits, counts: list[int] | None = None) -> Any:
     """``value`` as plain dicts, lists and scalars, its types and depth checked.
 
     ``depth`` is the depth ``value`` has if it is an object or an array.
-    ``counts[0]`` is increased by the objects and arrays found: the decoder
-    counts them toward ``max_elements`` (§9).
+    ``counts[0]``, if given, is increased by the objects and arrays found:
+    the decoder counts them toward ``max_elements`` (§9).
     """
     kind = type(value)
     if kind is str:
@@ -144,7 +144,8 @@ def _checked_json(value: Any, depth: int, limits: Limits, counts: list[int]) -> 
     if isinstance(value, (Mapping, list, tuple)):
         if depth > limits.max_depth:
             raise _Refusal(f"nesting deeper than the limit of {limits.max_depth}")
-        counts[0] += 1
+        if counts is not None:
+            counts[0] += 1
     if isinstance(value, Mapping):
         result = {}
         for key, member in _plain_mapping(value).items():
