@@ -46,6 +46,7 @@ class Limits:
         max_int_digits: digits of one integer. Converting decimal text to an
             int costs more than linear time, so a longer one is refused; the
             default is CPython's own bound (``sys.get_int_max_str_digits``).
+            Under 10,000,000: libxml2 reads no longer text node.
 
     libxml2 also bounds one text node to 10,000,000 UTF-8 bytes; no limit
     here lifts that (see docs/dialect.md §9).
@@ -61,6 +62,11 @@ class Limits:
             value = getattr(self, name)
             if type(value) is not int or value < 1:
                 raise ValueError(f"Limits.{name} must be a positive int, not {value!r}")
+        if self.max_int_digits >= LIBXML2_MAX_TEXT_BYTES:
+            raise ValueError(
+                f"Limits.max_int_digits must be under {LIBXML2_MAX_TEXT_BYTES} "
+                f"(libxml2's limit on one text node, in bytes), not {self.max_int_digits}"
+            )
         if self.max_depth > _DEPTH_CEILING:
             raise ValueError(
                 f"Limits.max_depth must be at most {_DEPTH_CEILING} "

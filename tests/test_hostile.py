@@ -1029,3 +1029,5 @@ def test_defaults_refuse_what_the_issue_found_encodable() -> None:
         codec.encode({"a": ["x" * 1000] * 40_000})
     with pytest.raises(ValueError, match="at most 255"):
         Limits(max_depth=400)
+    with pytest.raises(ValueError, match="max_int_digits must be under 10000000"):
+        Limits(max_int_digits=10_000_000)
