@@ -51,6 +51,7 @@ from strategies import (
     plain,
     same,
     unusual_documents,
+    with_surrogate_pairs,
 )
 
 import codec
@@ -121,6 +122,7 @@ objects = st.one_of(
     st.sampled_from(_vector_values()) if _vector_values() else documents,
     documents,
     unusual_documents,
+    with_surrogate_pairs,
 )
 
 small_limits = st.one_of(

@@ -20,6 +20,7 @@ from strategies import (
     scalars,
     text,
     unusual_documents,
+    with_surrogate_pairs,
 )
 
 import codec
@@ -45,6 +46,14 @@ def round_trips(document: dict[str, Any], pretty: bool = False, **options: Any) 
 @given(documents)
 def test_decode_inverts_encode_exactly(document: dict[str, Any]) -> None:
     round_trips(document)
+
+
+@BOUNDED
+@given(with_surrogate_pairs, st.booleans())
+def test_surrogate_pairs_are_refused_wherever_they_are(document: dict[str, Any], pretty: bool) -> None:
+    # §6: no JSON text can carry a high surrogate followed by a low one.
+    with pytest.raises(EncodeError, match="surrogate"):
+        codec.encode(document, pretty=pretty)
 
 
 @given(deep_documents())
