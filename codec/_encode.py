@@ -39,8 +39,21 @@ _TAGS: dict[str, tuple[str, str] | None] = {}
 _TAGS_MAX: Final = 4096
 
 
+class _NotPlain(Exception):
+    """A key that is not an exact ``str``: the object is read again by
+    :func:`_plain_mapping`."""
+
+
 def _tags(key: str) -> tuple[str, str] | None:
-    """The tags of ``key``, an exact ``str`` (see :func:`_plain_mapping`)."""
+    """The tags of ``key``; called when the cache misses.
+
+    Only exact ``str`` keys are cached. A ``str`` subclass key (an ``Enum``
+    member) that misses raises :class:`_NotPlain`; one that hits is equal to,
+    and hashes as, a cached exact ``str``, so its tags are that string's.
+    Checking the type here, on the miss, keeps the check out of the hot loop.
+    """
+    if type(key) is not str:
+        raise _NotPlain
     found = _TAGS.get(key, False)
     if found is not False:
         return found  # type: ignore[return-value]
@@ -212,67 +225,71 @@ class _Writer:
         if depth > self.max_depth:
             raise _Refusal(f"nesting deeper than the limit of {self.max_depth}")
 
-    def members(self, obj: Mapping[Any, Any], depth: int, shape: Shape | None, indent: str | None) -> bool:
+    def members(self, obj: dict[Any, Any], depth: int, shape: Shape | None, indent: str | None) -> bool:
         """Write an object's members; False if a key cannot be an element name.
+
+        ``obj`` is a dict (other mappings are read by :func:`_plain_mapping`
+        first); its keys may still be ``str`` subclasses or not strings.
 
         The hot loop of the encoder: plain strings, integers and booleans are
         written inline (a method call per value would cost a third more).
         """
         self._deeper(depth)
-        if type(obj) is not dict:
-            obj = _plain_mapping(obj)
         out = self.out
         mark = len(out)
         inner = None if indent is None else indent + "  "
         plain = shape is None and indent is None and not self.careful
-        for key, value in obj.items():
-            if type(key) is not str:
-                # A str subclass (an Enum member): start again with plain keys.
-                del out[mark:]
-                return self.members(_plain_mapping(obj), depth, shape, indent)
-            tags = _TAGS.get(key) or _tags(key)
-            if tags is None:
-                del out[mark:]
-                return False
-            try:
-                kind = type(value)
-                if plain:
-                    if kind is str:
-                        if (
-                            value
-                            and (
-                                value[0] not in _SCALAR_START or (value.strip(_NUMBER_CHARS) and value not in _BOOLEANS)
-                            )
-                            and "&" not in value
-                            and "<" not in value
-                            and ">" not in value
-                            and "\r" not in value
-                        ):
-                            out += (tags[0], ">", value, tags[1])
+        try:
+            for key, value in obj.items():
+                tags = _TAGS.get(key) or _tags(key)
+                if tags is None:
+                    del out[mark:]
+                    return False
+                try:
+                    kind = type(value)
+                    if plain:
+                        if kind is str:
+                            if (
+                                value
+                                and (
+                                    value[0] not in _SCALAR_START
+                                    or (value.strip(_NUMBER_CHARS) and value not in _BOOLEANS)
+                                )
+                                and "&" not in value
+                                and "<" not in value
+                                and ">" not in value
+                                and "\r" not in value
+                            ):
+                                out += (tags[0], ">", value, tags[1])
+                                continue
+                        elif kind is int:
+                            out += (tags[0], ">", _integer(value, self.limits), tags[1])
                             continue
-                    elif kind is int:
-                        out += (tags[0], ">", _integer(value, self.limits), tags[1])
-                        continue
-                    elif kind is bool:
-                        out += (tags[0], ">true" if value else ">false", tags[1])
-                        continue
-                    elif kind is dict:
-                        self.nested(tags, "", value, depth + 1, None, None)
-                        continue
-                member = None if shape is None else shape.member(key)
-                if member is not None and member.kind is Kind.JSON:
-                    self.embedded(tags, "", value, depth + 1, inner)
-                elif kind is list or (kind is not str and kind is not dict and _is_array(value)):
-                    self.array(tags, value, depth + 1, member, inner)
-                elif member is not None and member.kind is Kind.ARRAY:
-                    # §8: a lone element of an array member is read as its one
-                    # item; only the escape keeps a value that is not an array.
-                    self.embedded(tags, "", value, depth + 1, inner)
-                else:
-                    self.element(tags, "", value, depth + 1, member, inner)
-            except _Refusal as refusal:
-                refusal.parts.append(key)
-                raise
+                        elif kind is bool:
+                            out += (tags[0], ">true" if value else ">false", tags[1])
+                            continue
+                        elif kind is dict:
+                            self.nested(tags, "", value, depth + 1, None, None)
+                            continue
+                    member = None if shape is None else shape.member(key)
+                    if member is not None and member.kind is Kind.JSON:
+                        self.embedded(tags, "", value, depth + 1, inner)
+                    elif kind is list or (kind is not str and kind is not dict and _is_array(value)):
+                        self.array(tags, value, depth + 1, member, inner)
+                    elif member is not None and member.kind is Kind.ARRAY:
+                        # §8: a lone element of an array member is read as its one
+                        # item; only the escape keeps a value that is not an array.
+                        self.embedded(tags, "", value, depth + 1, inner)
+                    else:
+                        self.element(tags, "", value, depth + 1, member, inner)
+                except _Refusal as refusal:
+                    refusal.parts.append(key)
+                    raise
+        except _NotPlain:
+            # A key that is not an exact str (an Enum member, or not a str at
+            # all): start again with the keys by value, or refuse.
+            del out[mark:]
+            return self.members(_plain_mapping(obj), depth, shape, indent)
         return True
 
     def array(self, tags: tuple[str, str], items: Any, depth: int, shape: Shape | None, indent: str | None) -> None:
