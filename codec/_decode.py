@@ -64,6 +64,7 @@ _DECLARED_ENCODING: Final = re.compile(rb"""\sencoding\s*=\s*["']([^"']*)["']"""
 _DECLARED_VERSION: Final = re.compile(rb"""\sversion\s*=\s*["']([^"']*)["']""")
 _UTF8_NAMES: Final = frozenset({b"utf-8", b"utf8"})
 _XML_SPACE: Final = b" \t\r\n"
+_XML_SPACE_BYTES: Final = (b" ", b"\t", b"\r", b"\n")
 
 
 def _line_at(raw: bytes, pos: int) -> int:
@@ -72,7 +73,9 @@ def _line_at(raw: bytes, pos: int) -> int:
 
 def _check_prolog(raw: bytes) -> None:
     """Refuse another encoding and any DOCTYPE before lxml sees them (§9)."""
-    if raw.startswith(b"<?xml"):
+    # The declaration is "<?xml" and whitespace at the very start; a processing
+    # instruction named xml-stylesheet (or any xml...) is not one, and §7 drops it.
+    if raw.startswith(b"<?xml") and raw[5:6] in _XML_SPACE_BYTES:
         end = raw.find(b"?>")
         match = _DECLARED_ENCODING.search(raw, 0, end if end >= 0 else len(raw))
         if match is not None and match.group(1).lower() not in _UTF8_NAMES:
@@ -119,6 +122,61 @@ def _prepare(data: bytes | bytearray | memoryview | str, limits: Limits) -> byte
         raise DecodeError("the document is not UTF-8 (it looks like UTF-16 or UTF-32)", line=1)
     _check_prolog(raw)
     return raw
+
+
+# §9 Markup that may hold a literal "<" without starting an element: comments,
+# CDATA sections and processing instructions (the declaration among them).
+# Lazy, with fixed terminators: linear.
+_NOT_ELEMENTS: Final = re.compile(rb"<(?:!--.*?--|!\[CDATA\[.*?\]\]|\?.*?\?)>", re.DOTALL)
+_START_TAG: Final = re.compile(rb"<(?!/)")
+_CHUNK: Final = 1 << 16
+
+
+def _start_tags(raw: bytes, start: int = 0, end: int | None = None) -> int:
+    """How many "<" not followed by "/" ``raw[start:end]`` holds."""
+    end = len(raw) if end is None else end
+    count = raw.count(b"<", start, end) - raw.count(b"</", start, end)
+    return count - 1 if raw[end - 1 : end + 1] == b"</" else count
+
+
+def _check_element_count(raw: bytes, max_elements: int) -> None:
+    """Refuse a document of more than ``max_elements`` elements before lxml
+    builds its tree (a tree of 8 million elements takes about a gigabyte).
+
+    In well-formed XML a "<" occurs in text or attribute values only inside
+    comments, CDATA sections and processing instructions; with those removed,
+    every "<" not followed by "/" starts an element, so the count is exact.
+    A malformed document may be miscounted, but it is refused either way.
+    """
+    starts = raw.count(b"<")
+    if starts <= max_elements:
+        return  # surely within the limit: the common case, one C-speed count
+    starts -= raw.count(b"</")
+    if starts <= max_elements:
+        return
+    # Comments, CDATA sections and PIs open with "<!" or "<?"; a single-byte
+    # search (memchr) rules them out faster than a two-byte count.
+    markup = (raw.count(b"<!") if b"!" in raw else 0) + (raw.count(b"<?") if b"?" in raw else 0)
+    if markup:
+        # Each opens with a "<" that starts no element; only a "<" inside
+        # one needs the (slower) scan to discount.
+        if starts - markup <= max_elements:
+            return
+        if _start_tags(_NOT_ELEMENTS.sub(b"", raw)) <= max_elements:
+            return
+        # Keeping the lines of what was removed would cost a Python call per
+        # comment, and hostile input has a million of them: no line.
+        raise DecodeError(f"more than {max_elements} elements (Limits.max_elements)")
+    # Over the limit: the line of the first element past it, found by chunks.
+    seen = start = 0
+    while True:
+        count = _start_tags(raw, start, start + _CHUNK)
+        if seen + count > max_elements:
+            break
+        seen += count
+        start += _CHUNK
+    found = next(itertools.islice(_START_TAG.finditer(raw, start, start + _CHUNK + 1), max_elements - seen, None))
+    raise DecodeError(f"more than {max_elements} elements (Limits.max_elements)", line=_line_at(raw, found.start()))
 
 
 def _parse(raw: bytes) -> _Element:
@@ -274,6 +332,8 @@ class _Reader:
             return self.value(element, depth + 1, shape, is_string, is_json)
         if shape is not None and shape.kind is Kind.ARRAY:
             if not element.text and not len(element):
+                if depth + 1 > self.max_depth:
+                    raise _Refusal(f"nesting deeper than the limit of {self.max_depth}", element)
                 return []
             return self.items([element], depth + 1, shape)
         return self.value(element, depth + 1, shape, False, False)
@@ -308,11 +368,15 @@ class _Reader:
         if shape is not None:
             kind = shape.kind
             if not text:
-                return {} if kind is Kind.OBJECT else [] if kind is Kind.ARRAY else ""
+                if kind is Kind.OBJECT or kind is Kind.ARRAY:
+                    if depth > self.max_depth:
+                        raise _Refusal(f"nesting deeper than the limit of {self.max_depth}", element)
+                    return {} if kind is Kind.OBJECT else []
+                return ""
             if kind is Kind.STRING:
                 return text
             if kind is Kind.JSON:
-                return self.embedded(element, depth)
+                return self.embedded(element, depth, declared=True)
         if text is None:
             return ""
         if text == "true":
@@ -329,8 +393,9 @@ class _Reader:
         except TooManyDigits as exc:
             raise _Refusal(f"{exc} (Limits.max_int_digits)", element) from None
 
-    def embedded(self, element: _Element, depth: int) -> Any:
-        """The JSON text of a ``json='true'`` element (§6)."""
+    def embedded(self, element: _Element, depth: int, *, declared: bool = False) -> Any:
+        """The JSON text of a ``json='true'`` element (§6), or of an element
+        the shape ``declared`` embedded JSON (§8) written without the attribute."""
         text = element.text or ""
         brackets = _json.brackets(text)
         if brackets:
@@ -342,6 +407,14 @@ class _Reader:
         try:
             return _json.loads(text, max_int_digits=self.max_int_digits)
         except _json.EmbeddedJSONError as exc:
+            if declared:
+                # Say what the document holds: it has no json='true' to blame.
+                found = text if len(text) <= 40 else text[:40] + "..."
+                raise _Refusal(
+                    f"the text of <{element.tag}> is not JSON, which the endpoint's schema declares there "
+                    f"(found {found!r}): {exc}",
+                    element,
+                ) from None
             raise _Refusal(f"json='true': {exc}", element) from None
 
 
@@ -366,17 +439,11 @@ def decode(
         TypeError: ``data`` is neither bytes nor str.
     """
     raw = _prepare(data, limits)
+    _check_element_count(raw, limits.max_elements)
     root = _parse(raw)
     try:
         if b"xmlns" in raw or b"xml:" in raw:
             _refuse_namespaces(root)
-        if raw.count(b"<") > limits.max_elements:
-            # Possibly over the element limit: count before the walk, which
-            # would decode almost all of a document just over it.
-            extra = next(itertools.islice(root.iter(), limits.max_elements, None), None)
-            parent = None if extra is None else extra.getparent()
-            if parent is not None:
-                raise _Refusal("more elements than the limit (Limits.max_elements)", parent)
         return _Reader(limits, b"=" in raw).document(root, shape)
     except _Refusal as refusal:
         element = refusal.element

@@ -10,6 +10,8 @@ import decimal
 import re
 from typing import Final
 
+from ._limits import LIBXML2_MAX_NAME_BYTES
+
 __all__ = [
     "ARRAY",
     "ATTRIBUTES",
@@ -23,6 +25,7 @@ __all__ = [
     "is_element_name",
     "looks_like_scalar",
     "parse_number",
+    "surrogate_pair_at",
 ]
 
 # §2 The root element.
@@ -54,6 +57,14 @@ _NAME: Final = re.compile(f"[{_NAME_START}][{_NAME_CHAR}]*")
 # controls other than tab, LF and CR; surrogates; U+FFFE and U+FFFF.
 _ILLEGAL: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
+# §6 A high surrogate followed by a low one: two code units that no JSON
+# text can keep apart.
+_SURROGATE_PAIR: Final = re.compile("[\ud800-\udbff][\udc00-\udfff]")
+
+# §9 Names: at most libxml2's name length, in UTF-8 bytes (4 per character
+# at most, so shorter keys need no encoding to check).
+_NAME_BYTES_SAFE: Final = LIBXML2_MAX_NAME_BYTES // 4
+
 # §7 Text escaping: '&' and '<' must be escaped, '>' is escaped so that "]]>"
 # cannot occur, and CR is written as a character reference because XML
 # parsers turn a literal CR (and CR LF) into LF.
@@ -62,8 +73,29 @@ _NEEDS_ESCAPE: Final = re.compile("[&<>\r]")
 
 
 def is_element_name(key: str) -> bool:
-    """Whether ``key`` can be written as an element name (§3)."""
-    return _NAME.fullmatch(key) is not None and key[:3].lower() != "xml"
+    """Whether ``key`` can be written as an element name (§3).
+
+    A name longer than libxml2 reads (§9) takes the JSON escape, as any other
+    key that cannot be a tag does.
+    """
+    return (
+        _NAME.fullmatch(key) is not None
+        and key[:3].lower() != "xml"
+        and (len(key) <= _NAME_BYTES_SAFE or len(key.encode("utf-8")) <= LIBXML2_MAX_NAME_BYTES)
+    )
+
+
+def surrogate_pair_at(text: str) -> int:
+    """The index of a high surrogate followed by a low one in ``text``, or -1 (§6).
+
+    No JSON text can carry them as two code units: every reader joins the
+    escapes ``\\ud800\\udc00`` into one character. Such a string is not a
+    JSON string, and the encoder refuses it.
+    """
+    if text.isascii():
+        return -1
+    match = _SURROGATE_PAIR.search(text)
+    return -1 if match is None else match.start()
 
 
 def has_illegal_chars(text: str) -> bool:

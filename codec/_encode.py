@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from . import _json
-from ._dialect import has_illegal_chars, int_to_str, is_element_name, looks_like_scalar
+from ._dialect import has_illegal_chars, int_to_str, is_element_name, looks_like_scalar, surrogate_pair_at
 from ._errors import EncodeError, pointer
-from ._limits import DEFAULT_LIMITS, Limits
+from ._limits import DEFAULT_LIMITS, LIBXML2_MAX_TEXT_BYTES, Limits
 from ._shape import Kind, Shape
 
 __all__ = ["encode"]
@@ -39,12 +39,21 @@ _TAGS: dict[str, tuple[str, str] | None] = {}
 _TAGS_MAX: Final = 4096
 
 
-def _tags(key: object) -> tuple[str, str] | None:
+class _NotPlain(Exception):
+    """A key that is not an exact ``str``: the object is read again by
+    :func:`_plain_mapping`."""
+
+
+def _tags(key: str) -> tuple[str, str] | None:
+    """The tags of ``key``; called when the cache misses.
+
+    Only exact ``str`` keys are cached. A ``str`` subclass key (an ``Enum``
+    member) that misses raises :class:`_NotPlain`; one that hits is equal to,
+    and hashes as, a cached exact ``str``, so its tags are that string's.
+    Checking the type here, on the miss, keeps the check out of the hot loop.
+    """
     if type(key) is not str:
-        if isinstance(key, str):
-            key = str(key)
-        else:
-            raise _Refusal(f"object keys must be strings, not {type(key).__name__}")
+        raise _NotPlain
     found = _TAGS.get(key, False)
     if found is not False:
         return found  # type: ignore[return-value]
@@ -53,6 +62,62 @@ def _tags(key: object) -> tuple[str, str] | None:
         _TAGS.clear()
     _TAGS[key] = tags
     return tags
+
+
+def _plain_key(key: object) -> str:
+    """``key`` as an exact ``str``: a ``str`` subclass (a ``StrEnum`` member)
+    by its value, as ``json.dumps`` writes it, never by its ``__str__``."""
+    if type(key) is str:
+        return key
+    if isinstance(key, str):
+        return str.__str__(key)
+    raise _Refusal(f"object keys must be strings, not {type(key).__name__}")
+
+
+def _plain_mapping(obj: Mapping[Any, Any]) -> dict[str, Any]:
+    """Any mapping as a dict with exact ``str`` keys: one rule for dicts,
+    ``MappingProxyType``, ``ChainMap``, ``UserDict`` and custom mappings.
+
+    Keys that are equal only after conversion (a ``str`` subclass with its own
+    ``__eq__``/``__hash__``, a mapping that yields a key twice) would become a
+    repeated element, which reads back as an array: refused, as are keys
+    that are not strings and mappings that fail while being read.
+    """
+    result: dict[str, Any] = {}
+    try:
+        for key, value in obj.items():
+            plain = _plain_key(key)
+            if plain in result:
+                raise _Refusal(f"the key {plain!r} occurs twice in one object")
+            result[plain] = value
+    except _Refusal:
+        raise
+    except Exception as exc:  # a custom Mapping's own code failed: a refusal, not a crash
+        raise _Refusal(f"reading the {type(obj).__name__} failed: {type(exc).__name__}: {exc}") from None
+    return result
+
+
+def _plain_scalar(value: Any) -> Any:
+    """A ``str``/``int``/``float`` subclass instance as its exact base value,
+    as ``json.dumps`` writes it: an ``Enum`` member by its value, never by an
+    overridden ``__str__``, ``__int__``, ``__float__`` or ``__repr__``."""
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, bool):
+        return bool(int.__int__(value))
+    if isinstance(value, int):
+        return int.__int__(value)
+    if isinstance(value, float):
+        return float.__float__(value)
+    raise _Refusal(f"{type(value).__name__} is not a JSON type")
+
+
+def _surrogate_pair(text: str, index: int, what: str) -> _Refusal:
+    high, low = ord(text[index]), ord(text[index + 1])
+    return _Refusal(
+        f"{what} holds a high surrogate followed by a low one (U+{high:04X} U+{low:04X} at index {index}): "
+        "no JSON text can keep them apart, every reader joins them into one character"
+    )
 
 
 # First characters of strings that may need string='true' (numbers, true, false).
@@ -67,13 +132,20 @@ def _escape(text: str) -> str:
     return text
 
 
-def _checked_json(value: Any, depth: int, limits: Limits) -> Any:
+def _checked_json(value: Any, depth: int, limits: Limits, counts: list[int] | None = None) -> Any:
     """``value`` as plain dicts, lists and scalars, its types and depth checked.
 
     ``depth`` is the depth ``value`` has if it is an object or an array.
+    ``counts[0]``, if given, is increased by the objects and arrays found:
+    the decoder counts them toward ``max_elements`` (§9).
     """
     kind = type(value)
-    if kind is str or kind is bool or value is None:
+    if kind is str:
+        pair = surrogate_pair_at(value)
+        if pair >= 0:
+            raise _surrogate_pair(value, pair, "the string")
+        return value
+    if kind is bool or value is None:
         return value
     if kind is int:
         _integer(value, limits)
@@ -82,15 +154,19 @@ def _checked_json(value: Any, depth: int, limits: Limits) -> Any:
         if not math.isfinite(value):
             raise _Refusal(f"{value!r} is not a JSON number")
         return value
-    if isinstance(value, (Mapping, list, tuple)) and depth > limits.max_depth:
-        raise _Refusal(f"nesting deeper than the limit of {limits.max_depth}")
+    if isinstance(value, (Mapping, list, tuple)):
+        if depth > limits.max_depth:
+            raise _Refusal(f"nesting deeper than the limit of {limits.max_depth}")
+        if counts is not None:
+            counts[0] += 1
     if isinstance(value, Mapping):
         result = {}
-        for key, member in value.items():
-            if not isinstance(key, str):
-                raise _Refusal(f"object keys must be strings, not {type(key).__name__}")
+        for key, member in _plain_mapping(value).items():
             try:
-                result[str(key)] = _checked_json(member, depth + 1, limits)
+                pair = surrogate_pair_at(key)
+                if pair >= 0:
+                    raise _surrogate_pair(key, pair, "the key")
+                result[key] = _checked_json(member, depth + 1, limits, counts)
             except _Refusal as refusal:
                 refusal.parts.append(key)
                 raise
@@ -99,18 +175,12 @@ def _checked_json(value: Any, depth: int, limits: Limits) -> Any:
         items = []
         for index, item in enumerate(value):
             try:
-                items.append(_checked_json(item, depth + 1, limits))
+                items.append(_checked_json(item, depth + 1, limits, counts))
             except _Refusal as refusal:
                 refusal.parts.append(index)
                 raise
         return items
-    if isinstance(value, str):
-        return str(value)
-    if isinstance(value, int):
-        return _checked_json(int(value), depth, limits)
-    if isinstance(value, float):
-        return _checked_json(float(value), depth, limits)
-    raise _Refusal(f"{type(value).__name__} is not a JSON type")
+    return _checked_json(_plain_scalar(value), depth, limits, counts)
 
 
 def _integer(value: int, limits: Limits) -> str:
@@ -133,24 +203,33 @@ class _Writer:
 
     Every ``depth`` argument is the depth the value has if it is an object or
     an array: the root object is at depth 1 (spec §9).
+
+    The first run is ``careful=False``: it writes strings as they are. When its
+    output has a character XML cannot hold, or could have a text node longer
+    than libxml2 reads, the encoder runs again ``careful``, checking every
+    string, so that only the strings that need it take the JSON escape and an
+    over-long text is refused with its path.
     """
 
-    __slots__ = ("check_chars", "indent", "limits", "max_depth", "out")
+    __slots__ = ("careful", "containers", "indent", "limits", "max_depth", "out")
 
-    def __init__(self, limits: Limits, pretty: bool, check_chars: bool) -> None:
+    def __init__(self, limits: Limits, pretty: bool, careful: bool) -> None:
         self.limits = limits
-        max_depth = limits.max_depth
         self.out: list[str] = []
-        self.max_depth = max_depth
+        self.max_depth = limits.max_depth
         self.indent: str | None = "\n" if pretty else None
-        self.check_chars = check_chars
+        self.careful = careful
+        self.containers = [0]  # objects and arrays inside embedded JSON
 
     def _deeper(self, depth: int) -> None:
         if depth > self.max_depth:
             raise _Refusal(f"nesting deeper than the limit of {self.max_depth}")
 
-    def members(self, obj: Mapping[Any, Any], depth: int, shape: Shape | None, indent: str | None) -> bool:
+    def members(self, obj: dict[Any, Any], depth: int, shape: Shape | None, indent: str | None) -> bool:
         """Write an object's members; False if a key cannot be an element name.
+
+        ``obj`` is a dict (other mappings are read by :func:`_plain_mapping`
+        first); its keys may still be ``str`` subclasses or not strings.
 
         The hot loop of the encoder: plain strings, integers and booleans are
         written inline (a method call per value would cost a third more).
@@ -159,47 +238,58 @@ class _Writer:
         out = self.out
         mark = len(out)
         inner = None if indent is None else indent + "  "
-        plain = shape is None and indent is None and not self.check_chars
-        for key, value in obj.items():
-            tags = _TAGS.get(key) or _tags(key)
-            if tags is None:
-                del out[mark:]
-                return False
-            try:
-                kind = type(value)
-                if plain:
-                    if kind is str:
-                        if (
-                            value
-                            and (
-                                value[0] not in _SCALAR_START or (value.strip(_NUMBER_CHARS) and value not in _BOOLEANS)
-                            )
-                            and "&" not in value
-                            and "<" not in value
-                            and ">" not in value
-                            and "\r" not in value
-                        ):
-                            out += (tags[0], ">", value, tags[1])
+        plain = shape is None and indent is None and not self.careful
+        try:
+            for key, value in obj.items():
+                tags = _TAGS.get(key) or _tags(key)
+                if tags is None:
+                    del out[mark:]
+                    return False
+                try:
+                    kind = type(value)
+                    if plain:
+                        if kind is str:
+                            if (
+                                value
+                                and (
+                                    value[0] not in _SCALAR_START
+                                    or (value.strip(_NUMBER_CHARS) and value not in _BOOLEANS)
+                                )
+                                and "&" not in value
+                                and "<" not in value
+                                and ">" not in value
+                                and "\r" not in value
+                            ):
+                                out += (tags[0], ">", value, tags[1])
+                                continue
+                        elif kind is int:
+                            out += (tags[0], ">", _integer(value, self.limits), tags[1])
                             continue
-                    elif kind is int:
-                        out += (tags[0], ">", _integer(value, self.limits), tags[1])
-                        continue
-                    elif kind is bool:
-                        out += (tags[0], ">true" if value else ">false", tags[1])
-                        continue
-                    elif kind is dict:
-                        self.nested(tags, "", value, depth + 1, None, None)
-                        continue
-                member = None if shape is None else shape.member(key)
-                if member is not None and member.kind is Kind.JSON:
-                    self.embedded(tags, "", value, depth + 1, inner)
-                elif kind is list or (kind is not str and kind is not dict and _is_array(value)):
-                    self.array(tags, value, depth + 1, member, inner)
-                else:
-                    self.element(tags, "", value, depth + 1, member, inner)
-            except _Refusal as refusal:
-                refusal.parts.append(key)
-                raise
+                        elif kind is bool:
+                            out += (tags[0], ">true" if value else ">false", tags[1])
+                            continue
+                        elif kind is dict:
+                            self.nested(tags, "", value, depth + 1, None, None)
+                            continue
+                    member = None if shape is None else shape.member(key)
+                    if member is not None and member.kind is Kind.JSON:
+                        self.embedded(tags, "", value, depth + 1, inner)
+                    elif kind is list or (kind is not str and kind is not dict and _is_array(value)):
+                        self.array(tags, value, depth + 1, member, inner)
+                    elif member is not None and member.kind is Kind.ARRAY:
+                        # §8: a lone element of an array member is read as its one
+                        # item; only the escape keeps a value that is not an array.
+                        self.embedded(tags, "", value, depth + 1, inner)
+                    else:
+                        self.element(tags, "", value, depth + 1, member, inner)
+                except _Refusal as refusal:
+                    refusal.parts.append(key)
+                    raise
+        except _NotPlain:
+            # A key that is not an exact str (an Enum member, or not a str at
+            # all): start again with the keys by value, or refuse.
+            del out[mark:]
+            return self.members(_plain_mapping(obj), depth, shape, indent)
         return True
 
     def array(self, tags: tuple[str, str], items: Any, depth: int, shape: Shape | None, indent: str | None) -> None:
@@ -213,7 +303,7 @@ class _Writer:
         if len(items) == 1:
             item = items[0]
             try:
-                if type(item) is str and not item:
+                if isinstance(item, str) and not item:
                     # A bare <k array='true'/> is [], so [""] takes the escape.
                     self.embedded(tags, _ITEM, item, depth + 1, indent)
                 else:
@@ -237,37 +327,76 @@ class _Writer:
         self, tags: tuple[str, str], attrs: str, value: Any, depth: int, shape: Shape | None, indent: str | None
     ) -> None:
         kind = type(value)
-        if shape is not None and shape.kind is Kind.JSON:
-            self.embedded(tags, attrs, value, depth, indent)
-            return
+        if shape is not None:
+            if shape.kind is Kind.JSON:
+                self.embedded(tags, attrs, value, depth, indent)
+                return
+            if kind is not str and kind is not dict and kind is not list and kind is not tuple and value is not None:
+                value = _plain_scalar(value) if isinstance(value, (str, int, float)) else value
+                kind = type(value)
+            if shape.kind is Kind.STRING and (kind is int or kind is float or kind is bool):
+                # §8: the text of a string member is kept as a string.
+                self.embedded(tags, attrs, value, depth, indent)
+                return
+            if (shape.kind is Kind.OBJECT or shape.kind is Kind.ARRAY) and kind is str and not value:
+                # §8: an empty element of an object or array member is {} or [].
+                if indent is not None:
+                    self.out.append(indent)
+                self.out.append(tags[0] + attrs + _AS_STRING + "/>")
+                return
         out = self.out
-        if indent is not None:
-            out.append(indent)
         if kind is str:
+            if indent is not None:
+                out.append(indent)
             if not value:
                 out.append(tags[0] + attrs + "/>")
-            elif self.check_chars and has_illegal_chars(value):
+            elif self.careful and (has_illegal_chars(value) or self.too_long(value)):
                 self.embedded(tags, attrs, value, depth, None)
             elif looks_like_scalar(value):
                 out.append(tags[0] + attrs + _AS_STRING + ">" + _escape(value) + tags[1])
             else:
                 out.append(tags[0] + attrs + ">" + _escape(value) + tags[1])
         elif kind is int:
+            if indent is not None:
+                out.append(indent)
             out.append(tags[0] + attrs + ">" + _integer(value, self.limits) + tags[1])
         elif kind is bool:
+            if indent is not None:
+                out.append(indent)
             out.append(tags[0] + attrs + (">true" if value else ">false") + tags[1])
         elif kind is dict:
+            if indent is not None:
+                out.append(indent)
             self.nested(tags, attrs, value, depth, shape, indent)
         elif kind is float:
             if not math.isfinite(value):
                 raise _Refusal(f"{value!r} is not a JSON number")
+            if indent is not None:
+                out.append(indent)
             out.append(tags[0] + attrs + ">" + repr(value) + tags[1])
         elif value is None or kind is list or kind is tuple:
             # null has no element form, and an array directly inside an array
             # cannot be told apart from its parent's repeated elements.
-            self.embedded(tags, attrs, value, depth, None)
+            self.embedded(tags, attrs, value, depth, indent)
+        elif isinstance(value, Mapping):
+            self.element(tags, attrs, _plain_mapping(value), depth, shape, indent)
+        elif isinstance(value, (list, tuple)):
+            self.element(tags, attrs, list(value), depth, shape, indent)
         else:
-            self.element(tags, attrs, _checked_json(value, depth, self.limits), depth, shape, None)
+            self.element(tags, attrs, _plain_scalar(value), depth, shape, indent)
+
+    def too_long(self, text: str) -> bool:
+        """Whether ``text`` is over libxml2's text node limit (§9)."""
+        if len(text) * 4 <= LIBXML2_MAX_TEXT_BYTES:
+            return False
+        if len(text.encode("utf-8", "surrogatepass")) <= LIBXML2_MAX_TEXT_BYTES:
+            return False
+        if self.careful and not has_illegal_chars(text):
+            raise _Refusal(
+                f"a text of {len(text.encode('utf-8'))} UTF-8 bytes, over libxml2's limit of "
+                f"{LIBXML2_MAX_TEXT_BYTES} for one text node"
+            )
+        return True
 
     def nested(
         self,
@@ -297,7 +426,12 @@ class _Writer:
     def embedded(self, tags: tuple[str, str], attrs: str, value: Any, depth: int, indent: str | None) -> None:
         if indent is not None:
             self.out.append(indent)
-        text = _json.dumps(_checked_json(value, depth, self.limits))
+        text = _json.dumps(_checked_json(value, depth, self.limits, self.containers))
+        if len(text) * 4 > LIBXML2_MAX_TEXT_BYTES and len(text.encode("utf-8")) > LIBXML2_MAX_TEXT_BYTES:
+            raise _Refusal(
+                f"the JSON text of this value is {len(text.encode('utf-8'))} UTF-8 bytes, over libxml2's limit "
+                f"of {LIBXML2_MAX_TEXT_BYTES} for one text node"
+            )
         self.out.append(tags[0] + attrs + _AS_JSON + ">" + _escape(text) + tags[1])
 
 
@@ -316,29 +450,37 @@ def encode(
 
     Args:
         obj: the request or response body: a mapping with string keys whose
-            values are dicts, lists, tuples, str, int, float, bool or None.
+            values are mappings, lists, tuples, str, int, float, bool or None
+            (subclasses such as ``Enum`` members are written by their value,
+            as ``json.dumps`` writes them).
         pretty: indent the output by two spaces per level. Decoding the
             pretty output gives the same value.
-        shape: a shape hint (from an endpoint schema); members it marks as
-            embedded JSON are always written with ``json='true'``.
-        limits: the bound on nesting depth.
+        shape: a shape hint (from an endpoint schema): members it marks as
+            embedded JSON are always written with ``json='true'``, and values
+            that do not fit their member's shape take the attribute that keeps
+            them (§8), so that decoding with the same shape gives them back.
+        limits: the bounds the decoder applies; the encoder refuses what
+            ``decode`` with the same limits would refuse (§9).
 
     Returns:
         UTF-8 XML, canonical (spec §10) unless ``pretty``.
 
     Raises:
         EncodeError: a value that is not JSON-compatible (a set, a datetime,
-            NaN, an infinity, a non-string key, nesting past the depth limit),
-            with its path.
+            NaN, an infinity, a non-string key, a string holding a surrogate
+            pair as two code units) or over a limit, with its path.
     """
     if not isinstance(obj, Mapping):
         raise EncodeError(f"the document must be an object (a mapping), not {type(obj).__name__}")
     try:
-        data = _utf8_if_legal(_write(obj, pretty, shape, limits, check_chars=False))
+        writer = _Writer(limits, pretty, careful=False)
+        data = _utf8_if_fits(_write(writer, obj, shape))
         if data is None:
-            # Rare: a string XML cannot hold. Write again, checking each string,
-            # so that only the strings that need it take the JSON escape.
-            data = _write(obj, pretty, shape, limits, check_chars=True).encode("utf-8")
+            # Rare: a string XML cannot hold, or a text node that may be longer
+            # than libxml2 reads. Write again, checking each string.
+            writer = _Writer(limits, pretty, careful=True)
+            data = _write(writer, obj, shape).encode("utf-8")
+        _check_size(data, writer.containers[0], limits)
     except _Refusal as refusal:
         raise EncodeError(refusal.msg, path=pointer(refusal.parts[::-1])) from None
     except RecursionError:
@@ -346,15 +488,33 @@ def encode(
     return data
 
 
+def _check_size(data: bytes, containers: int, limits: Limits) -> None:
+    """Refuse output the decoder with ``limits`` would refuse for its size (§9)."""
+    if len(data) > limits.max_bytes:
+        raise _Refusal(f"the document is {len(data)} bytes, over the limit of {limits.max_bytes} (Limits.max_bytes)")
+    # Each element takes at least 4 bytes (<a/>), so short output needs no count.
+    if len(data) // 4 + containers > limits.max_elements:
+        # No comments, CDATA or processing instructions are written, and "<"
+        # in text is escaped: each "<" not followed by "/" starts an element.
+        elements = data.count(b"<") - data.count(b"</") + containers
+        if elements > limits.max_elements:
+            raise _Refusal(
+                f"{elements} elements (embedded JSON objects and arrays included), "
+                f"over the limit of {limits.max_elements} (Limits.max_elements)"
+            )
+
+
 # The characters of §6 that XML cannot hold, found in the UTF-8 output in a few
 # C-speed passes (a regex over the text is several times slower): surrogates
 # fail to encode, C0 controls are deleted by translate, U+FFFE/U+FFFF searched.
 _C0_ILLEGAL: Final = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])
 _NONCHARACTERS: Final = ("\ufffe".encode(), "\uffff".encode())
+_TEXT_WINDOW: Final = LIBXML2_MAX_TEXT_BYTES // 2
 
 
-def _utf8_if_legal(text: str) -> bytes | None:
-    """``text`` as UTF-8, or None if it has a character XML cannot hold."""
+def _utf8_if_fits(text: str) -> bytes | None:
+    """``text`` as UTF-8, or None if it has a character XML cannot hold or
+    may have a text node over libxml2's limit."""
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError:
@@ -363,22 +523,35 @@ def _utf8_if_legal(text: str) -> bytes | None:
         return None
     if _NONCHARACTERS[0] in data or _NONCHARACTERS[1] in data:
         return None
+    if len(data) > LIBXML2_MAX_TEXT_BYTES and _may_have_long_text(data):
+        return None
     return data
 
 
-def _write(obj: Mapping[Any, Any], pretty: bool, shape: Shape | None, limits: Limits, check_chars: bool) -> str:
-    writer = _Writer(limits, pretty, check_chars)
+def _may_have_long_text(data: bytes) -> bool:
+    """Whether ``data`` has a run of over LIBXML2_MAX_TEXT_BYTES bytes without
+    a "<". Such a run holds a whole window of half that size aligned to its
+    size, so a few C-speed searches find it."""
+    return any(
+        data.find(b"<", start, start + _TEXT_WINDOW) < 0 for start in range(0, len(data) - _TEXT_WINDOW, _TEXT_WINDOW)
+    )
+
+
+def _write(writer: _Writer, obj: Mapping[Any, Any], shape: Shape | None) -> str:
+    if type(obj) is not dict:
+        obj = _plain_mapping(obj)
     out = writer.out
-    out.append("<xml>")
     if not obj:
         return "<xml/>"
+    out.append("<xml>")
     if writer.members(obj, 1, shape, writer.indent):
-        if pretty:
+        if writer.indent is not None:
             out.append("\n")
         out.append("</xml>")
     else:
         # A key that cannot be an element name: the root itself is the
         # smallest value that needs the JSON escape.
         out[:] = []
+        writer.containers[0] = 0
         writer.embedded(_ROOT_TAGS, "", obj, 1, None)
     return "".join(out)

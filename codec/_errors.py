@@ -12,7 +12,10 @@ __all__ = ["CodecError", "DecodeError", "EncodeError", "pointer"]
 
 def pointer(parts: tuple[str | int, ...] | list[str | int]) -> str:
     """Render path parts as an RFC 6901 JSON Pointer (``""`` is the root)."""
-    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+    # A str subclass part (an Enum member key) is its value, not its __str__.
+    return "".join(
+        "/" + (str.__str__(p) if isinstance(p, str) else str(p)).replace("~", "~0").replace("/", "~1") for p in parts
+    )
 
 
 class CodecError(Exception):

@@ -61,15 +61,17 @@ def dumps(value: Any, *, indent: str | None = None) -> str:
         return "true"
     if value is False:
         return "false"
+    # Subclasses (Enum members, classes overriding __str__ or __int__) are
+    # written by their value, as json.dumps writes them.
     if isinstance(value, str):
-        return _string(value)
+        return _string(str.__str__(value))
     if isinstance(value, int):
-        return int_to_str(int(value))
+        return int_to_str(int.__int__(value))
     if isinstance(value, float):
-        return repr(float(value))
+        return float.__repr__(float.__float__(value))
     if indent is None:
         if isinstance(value, dict):
-            return "{" + ",".join(_string(k) + ":" + dumps(v) for k, v in value.items()) + "}"
+            return "{" + ",".join(_string(str.__str__(k)) + ":" + dumps(v) for k, v in value.items()) + "}"
         return "[" + ",".join(dumps(v) for v in value) + "]"
     return _indented(value, indent, "\n")
 
@@ -79,7 +81,7 @@ def _indented(value: Any, indent: str, newline: str) -> str:
     if isinstance(value, dict):
         if not value:
             return "{}"
-        members = (_string(k) + ": " + _indented(v, indent, inner) for k, v in value.items())
+        members = (_string(str.__str__(k)) + ": " + _indented(v, indent, inner) for k, v in value.items())
         return "{" + inner + ("," + inner).join(members) + newline + "}"
     if isinstance(value, list):
         if not value:

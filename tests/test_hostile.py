@@ -9,25 +9,35 @@ MemoryError, a hang or a read of a local file (docs/dialect.md §9).
 Every big input is built in the test, outside the timed call. The one-second
 bound is a safety bound, not a benchmark; on top of it a watchdog turns a hang
 into a failure rather than a stuck test run.
+
+The tests after "issue 8" pin the encoder too: values it once changed silently
+(surrogate pairs, Enum members, schema misfits), crashes on unusual Mappings,
+and documents it wrote that the decoder with the same Limits refused.
 """
 
 from __future__ import annotations
 
 import contextlib
+import enum
 import gzip
+import json
 import os
 import random
 import signal
+import subprocess
+import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections import ChainMap, OrderedDict, UserDict
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pytest
 
 import codec
-from codec import DecodeError, Limits
+from codec import DecodeError, EncodeError, Limits
 
 WALL = 1.0  # seconds: the bound the issue sets on every hostile input
 WATCHDOG = 20  # seconds: past this the test fails instead of hanging
@@ -269,8 +279,10 @@ def test_100k_deep_nesting() -> None:
     lines = b"<xml>\n" + b"<a>\n" * 100_000 + b"1" + b"</a>" * 100_000 + b"</xml>"
     error = refused(lines)
     assert error.line is not None and error.line > 60
-    # Raising max_depth does not lift libxml2's own nesting limit.
-    refused(closed, limits=Limits(max_depth=1_000_000))
+    # max_depth cannot be raised past what libxml2 parses (256 levels of elements).
+    refused(closed, limits=Limits(max_depth=255))
+    with pytest.raises(ValueError, match="at most 255"):
+        Limits(max_depth=256)
 
 
 def _nested_objects(depth: int) -> bytes:
@@ -333,9 +345,8 @@ def test_json_nesting_just_over_max_depth() -> None:
 
 
 def test_deep_json_with_raised_limit_is_still_a_decode_error() -> None:
-    # With the depth limit lifted, the JSON reader's own recursion must still
-    # end in a DecodeError, never a RecursionError.
-    refused(b"<xml><a json='true'>" + b"[" * 100_000 + b"]" * 100_000 + b"</a></xml>", limits=Limits(max_depth=10**9))
+    # With the depth limit at its highest, still a DecodeError, never a RecursionError.
+    refused(b"<xml><a json='true'>" + b"[" * 100_000 + b"]" * 100_000 + b"</a></xml>", limits=Limits(max_depth=255))
 
 
 def test_embedded_json_unterminated_escaped_quotes() -> None:
@@ -691,3 +702,332 @@ def test_embedded_json_hostile_numbers_and_keys(text: str, reason: str) -> None:
 def test_embedded_json_many_duplicate_keys() -> None:
     members = ",".join(f'"k{i % 50_000}":1' for i in range(100_000))
     assert "duplicate" in refused(b"<xml json='true'>{" + members.encode() + b"}</xml>").msg
+
+
+# ---------------------------------------------------------------- issue 8
+# Silent changes, crashes, and what the encoder writes but the decoder refuses.
+
+
+PAIR = "\ud800\udc00"
+
+
+@pytest.mark.parametrize(
+    ("value", "path"),
+    [
+        ({"a": PAIR}, "/a"),
+        ({"a": "x" + PAIR + "y"}, "/a"),
+        ({PAIR: 1}, "/" + PAIR),
+        ({"a": {"b": [1, "\udbff\udfff"]}}, "/a/b/1"),
+        ({"a": None, "b": {"c d": PAIR}}, "/b/c d"),  # inside embedded JSON
+        ({"a": {PAIR: {}}}, "/a/" + PAIR),
+        ({"a": [PAIR]}, "/a/0"),
+        ({"a": MappingProxyType({"b": PAIR})}, "/a/b"),
+    ],
+)
+def test_surrogate_pair_as_two_code_units_is_refused(value: dict[str, Any], path: str) -> None:
+    # Written as \ud800\udc00 it would read back as one astral character.
+    for pretty in (False, True):
+        with pytest.raises(EncodeError, match="high surrogate followed by a low one") as caught:
+            codec.encode(value, pretty=pretty)
+        assert caught.value.path == path
+
+
+def test_surrogate_pair_in_embedded_json_of_an_endpoint_is_refused() -> None:
+    with pytest.raises(EncodeError, match="surrogate") as caught:
+        codec.encode({"query": {"_fname": PAIR}}, endpoint="profiles/list", direction="request")
+    assert caught.value.path == "/query/_fname"
+
+
+def test_surrogates_that_are_no_pair_round_trip() -> None:
+    for text in ("\udc00\ud800", "\ud800", "\udc00", "\ud800x\udc00", "\U00010000"):
+        for document in ({"a": text}, {text: 1}, {"a": [text, text]}):
+            assert codec.decode(codec.encode(document)) == document
+    # An escaped pair from a client is one character, as every JSON reader has it.
+    assert codec.decode(b"<xml><a json='true'>\"\\ud800\\udc00\"</a></xml>") == {"a": "\U00010000"}
+
+
+class Channel(str, enum.Enum):
+    EMAIL = "email"
+    DIGITS = "42"
+
+
+class Priority(enum.IntEnum):
+    HIGH = 10
+
+
+class Shouty(str):
+    def __str__(self) -> str:
+        return "SHOUT"
+
+
+class Tricky(int):
+    def __int__(self) -> int:
+        return -1
+
+    def __str__(self) -> str:
+        return "tricky"
+
+    __repr__ = __str__
+
+
+class Wobbly(float):
+    def __float__(self) -> float:
+        return 0.0
+
+    def __repr__(self) -> str:
+        return "wobbly"
+
+
+def test_str_int_float_subclasses_are_written_by_value() -> None:
+    value = {
+        Channel.EMAIL: Channel.EMAIL,
+        "digits": Channel.DIGITS,
+        "p": Priority.HIGH,
+        "s": Shouty("hi"),
+        Shouty("k"): Tricky(7),
+        "f": Wobbly(2.5),
+        "t": True,
+        "list": [Channel.EMAIL, Priority.HIGH, Wobbly(0.5)],
+        "embedded": {"a b": Channel.EMAIL, "n": Tricky(3), "f": Wobbly(1.5), Channel.DIGITS: Priority.HIGH},
+    }
+    expected = json.loads(json.dumps(value))
+    encoded = codec.encode(value)
+    assert encoded == codec.encode(expected)
+    assert codec.decode(encoded) == expected
+    assert b"Channel" not in encoded and b"SHOUT" not in encoded and b"tricky" not in encoded
+    assert codec.encode(value, pretty=True) == codec.encode(expected, pretty=True)
+    # The same through a schema's embedded JSON member.
+    query = {"query": {"channel": Channel.EMAIL, "n": Tricky(1)}}
+    assert codec.decode(
+        codec.encode(query, endpoint="profiles/list", direction="request"),
+        endpoint="profiles/list",
+        direction="request",
+    ) == {"query": {"channel": "email", "n": 1}}
+
+
+def test_keys_equal_by_value_are_refused_not_merged() -> None:
+    class Anything(str):
+        def __eq__(self, other: object) -> bool:
+            return False
+
+        def __hash__(self) -> int:
+            return id(self)
+
+    for value in ({Anything("a"): 1, "a": 2}, {"x": {"a": 1, Anything("a"): 2}}, {"x": [{Anything("a"): 1, "a": 2}]}):
+        with pytest.raises(EncodeError, match="occurs twice"):
+            codec.encode(value)
+
+
+class Flaky(Mapping[Any, Any]):
+    """A Mapping whose items are whatever the test says, or raise."""
+
+    def __init__(self, pairs: list[tuple[Any, Any]] | None = None, error: Exception | None = None) -> None:
+        self.pairs = pairs or []
+        self.error = error
+
+    def __getitem__(self, key: Any) -> Any:
+        return next(value for name, value in self.pairs if name == key)
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.error is not None:
+            raise self.error
+        return iter([k for k, _ in self.pairs])
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+
+def test_every_mapping_encodes_as_a_dict() -> None:
+    plain = {"a": {"b": 1}, "c": [{"d": ""}]}
+    for wrap in (MappingProxyType, ChainMap, UserDict, OrderedDict, lambda d: Flaky(list(d.items()))):
+        wrapped = wrap({"a": wrap({"b": 1}), "c": [wrap({"d": ""})]})
+        assert codec.encode(wrapped) == codec.encode(plain)
+        assert codec.encode(wrapped, pretty=True) == codec.encode(plain, pretty=True)
+    assert codec.encode(MappingProxyType({})) == b"<xml/>"
+    assert codec.encode({"a": ChainMap()}) == b"<xml><a json='true'>{}</a></xml>"
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        (Flaky([(["unhashable"], 1)]), "keys must be strings, not list"),
+        (Flaky([(1, 1)]), "keys must be strings, not int"),
+        (Flaky(error=RuntimeError("boom")), "RuntimeError: boom"),
+        (Flaky([("a", 1), ("a", 2)]), "occurs twice"),
+    ],
+)
+def test_custom_mapping_failures_are_encode_errors_at_every_level(bad: Any, message: str) -> None:
+    for value, path in ((bad, ""), ({"x": bad}, "/x"), ({"x": [1, bad]}, "/x/1"), ({"x y": {"z": bad}}, "/x y/z")):
+        with pytest.raises(EncodeError, match=message) as caught:
+            codec.encode(value)
+        assert caught.value.path == path
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "direction", "value"),
+    [
+        ("suppresses/domains_add", "request", {"domains": {"a": {}}}),
+        ("suppresses/domains_add", "request", {"domains": "a"}),
+        ("profiles/list", "request", {"fields": 1}),
+        ("profiles/list", "request", {"fields": [1, True, None, 1.5]}),
+        ("relations/get", "response", {"data": [{"xxh_a": 1, "props": "", "db_b": "9"}]}),
+        ("relations/get", "response", {"data": ""}),
+        ("relations/get", "response", {"data": [""]}),
+        ("relations/get", "response", {"data": [[], {}, ""]}),
+    ],
+)
+def test_schema_guided_misfits_round_trip(endpoint: str, direction: str, value: dict[str, Any]) -> None:
+    options: dict[str, Any] = {"endpoint": endpoint, "direction": direction}
+    for pretty in (False, True):
+        assert codec.decode(codec.encode(value, pretty=pretty, **options), **options) == value
+
+
+@pytest.mark.parametrize(
+    "prolog",
+    [
+        b"<?xml-stylesheet href='a.xsl' version='1.1'?>",
+        b"<?xml-stylesheet encoding='ISO-8859-1'?>",
+        b"\xef\xbb\xbf<?xml-model version='2.0'?>\n",
+        b"<?xmlfoo version='1.1'?>",
+    ],
+)
+def test_processing_instruction_named_xml_is_not_the_declaration(prolog: bytes) -> None:
+    assert accepted(prolog + b"<xml><a>1</a></xml>") == {"a": 1}
+
+
+def test_the_declaration_is_xml_then_whitespace_at_the_start() -> None:
+    for space in (b" ", b"\t", b"\r\n", b"\n"):
+        assert "version" in refused(b"<?xml" + space + b"version='1.1'?><xml/>").msg
+
+
+def test_32mib_of_empty_elements_is_refused_before_the_tree_is_built() -> None:
+    # Measured in a fresh process: peak RSS after minus peak RSS before the
+    # call (libxml2's memory is invisible to tracemalloc).
+    script = """
+import resource, sys, time, codec
+doc = b"<xml>" + b"<a/>" * (32 * 1024 * 1024 // 4 - 3) + b"</xml>"
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+start = time.perf_counter()
+try:
+    codec.decode(doc)
+except codec.DecodeError as error:
+    assert "max_elements" in error.msg and error.line == 1, error
+else:
+    raise SystemExit("accepted")
+print(time.perf_counter() - start, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before)
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60)
+    seconds, extra_kib = done.stdout.split()
+    assert float(seconds) < WALL
+    assert int(extra_kib) < 100 * 1024
+
+
+def test_element_prescan_counts_exactly() -> None:
+    limits = Limits(max_elements=1_000)
+    # "<" inside comments, CDATA and processing instructions starts no element.
+    hidden = b"<!-- <a><a> --><?pi <a>?>"
+    document = b"<xml>" + hidden + b"<a><![CDATA[<<<<]]></a>" * 999 + hidden + b"</xml>"
+    assert accepted(document, limits=limits) == {"a": ["<<<<"] * 999}
+    over = b"<xml>" + hidden + b"<a><![CDATA[<<<<]]></a>" * 1_000 + b"</xml>"
+    assert "max_elements" in refused(over, limits=limits).msg
+    lines = b"<xml>\n" + b"<a/>\n" * 1_000 + b"</xml>"
+    error = refused(lines, limits=limits)
+    assert error.line == 1_001  # the 1,001st element: the root and 1,000 <a/>
+    # Many comments holding "<" cannot make the count slow.
+    flood = b"<xml>" + b"<a/><!--<-->" * 500_000 + b"</xml>"
+    assert "max_elements" in refused(flood, limits=Limits(max_elements=400_000)).msg
+
+
+def test_empty_element_read_as_container_counts_toward_depth() -> None:
+    limits = Limits(max_depth=1)
+    options: dict[str, Any] = {"endpoint": "relations/get", "direction": "response", "limits": limits}
+    assert "deeper" in refused(b"<xml><data/></xml>", **options).msg
+    assert (
+        "deeper"
+        in refused(
+            b"<xml><data><props/></data></xml>",
+            **options,
+        ).msg
+    )
+    two = Limits(max_depth=2)
+    assert (
+        "deeper"
+        in refused(b"<xml><data><props/></data></xml>", endpoint="relations/get", direction="response", limits=two).msg
+    )
+    assert accepted(b"<xml><data/></xml>", endpoint="relations/get", direction="response", limits=two) == {"data": []}
+
+
+def test_declared_json_without_the_attribute_says_what_was_found() -> None:
+    error = refused(b"<xml><query>x</query></xml>", endpoint="profiles/list", direction="request")
+    assert "json='true'" not in error.msg
+    assert "<query>" in error.msg and "'x'" in error.msg
+    assert error.path == "/query"
+
+
+TEXT_CEILING = 10_000_000  # libxml2's text node limit, in UTF-8 bytes
+
+
+def test_encoder_refuses_text_nodes_libxml2_cannot_read() -> None:
+    with _watchdog():
+        at = {"a": "x" * TEXT_CEILING}
+        assert codec.decode(codec.encode(at)) == at
+        for value, path in (
+            ({"a": "x" * (TEXT_CEILING + 1)}, "/a"),
+            ({"a": "é" * (TEXT_CEILING // 2 + 1)}, "/a"),  # bytes, not characters
+            ({"b": [1, {"a": [[None] * (TEXT_CEILING // 5)]}]}, "/b/1/a/0"),  # embedded JSON text
+        ):
+            with pytest.raises(EncodeError, match="10000000") as caught:
+                codec.encode(value)
+            assert caught.value.path == path
+        # A string that needs the JSON escape anyway is measured as its JSON text.
+        with pytest.raises(EncodeError, match="10000000"):
+            codec.encode({"a": "\x00" * (TEXT_CEILING // 6 + 1)})
+
+
+def test_long_keys_take_the_json_escape() -> None:
+    for key in ("k" * 50_001, "é" * 25_001):
+        document = {"a": {key: 1}}
+        encoded = codec.encode(document)
+        assert encoded.startswith(b"<xml><a json='true'>")
+        assert codec.decode(encoded) == document
+    assert codec.encode({"k" * 50_000: 1}).startswith(b"<xml><kkk")
+
+
+@pytest.mark.parametrize(
+    ("document", "limits"),
+    [
+        ({"a": [0] * 999_999}, Limits()),
+        ({"a": [None] * 5}, Limits(max_elements=6)),
+        ({"a": {"b": [[1], {}]}}, Limits(max_elements=6)),
+        ({"a": "x" * 100}, Limits(max_bytes=120)),
+        ({"a": {"b": {"c": 1}}}, Limits(max_depth=3)),
+        ({"a": [[[]]]}, Limits(max_depth=4)),
+        ({"a": 10**29}, Limits(max_int_digits=30)),
+    ],
+)
+def test_the_encoder_refuses_exactly_what_the_decoder_refuses(document: dict[str, Any], limits: Limits) -> None:
+    encoded = codec.encode(document, limits=limits)
+    assert codec.decode(encoded, limits=limits) == document
+    tighter = Limits(
+        max_bytes=min(limits.max_bytes, len(encoded) - 1) if limits.max_bytes < 2**20 else limits.max_bytes,
+        max_depth=limits.max_depth - 1 if limits.max_depth < 64 else limits.max_depth,
+        max_elements=limits.max_elements - 1 if limits.max_elements < 10**6 else limits.max_elements,
+        max_int_digits=limits.max_int_digits - 1 if limits.max_int_digits < 4300 else limits.max_int_digits,
+    )
+    if tighter == limits:
+        tighter = Limits(max_elements=limits.max_elements - 1)
+    with pytest.raises(DecodeError):
+        codec.decode(encoded, limits=tighter)
+    with pytest.raises(EncodeError):
+        codec.encode(document, limits=tighter)
+
+
+def test_defaults_refuse_what_the_issue_found_encodable() -> None:
+    with pytest.raises(EncodeError, match="max_elements"):
+        codec.encode({"a": [0] * 1_000_000})
+    with pytest.raises(EncodeError, match="max_bytes"):
+        codec.encode({"a": ["x" * 1000] * 40_000})
+    with pytest.raises(ValueError, match="at most 255"):
+        Limits(max_depth=400)
+    with pytest.raises(ValueError, match="max_int_digits must be under 10000000"):
+        Limits(max_int_digits=10_000_000)

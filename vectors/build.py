@@ -2369,6 +2369,102 @@ implementation_defined(
 
 
 # ----------------------------------------------------------------------------
+# Issue 8: hostile and unusual input (surrogates, xml-... PIs, schema misfits)
+#
+# A high surrogate followed by a low one as two code units has no vector: no
+# JSON file can hold it (every reader joins "\ud800\udc00" into U+10000), which
+# is why the encoder refuses it (§6); tests/test_hostile.py pins the refusal.
+# These pin its neighbours.
+
+valid(
+    "json-escape-low-then-high-surrogate",
+    6,
+    "A low surrogate before a high one is no pair: two lone surrogates, carried by the escape.",
+    {"a": "\udc00\ud800"},
+    "<xml><a json='true'>\"\\udc00\\ud800\"</a></xml>",
+)
+valid(
+    "text-astral-character-as-itself",
+    6,
+    "An astral character (U+10000) is text, written as itself in UTF-8, never as an escaped pair.",
+    {"a": "\U00010000", "\U0001f600": "x"},
+    "<xml><a>\U00010000</a><😀>x</😀></xml>",
+)
+decode_only(
+    "pi-named-xml-stylesheet-is-not-the-declaration",
+    7,
+    "<?xml-stylesheet ...?> is a processing instruction, not the declaration: dropped, its version='1.1' unread.",
+    "<?xml-stylesheet href='a.xsl' type='text/xsl' version='1.1' encoding='ISO-8859-1'?><xml><a>1</a></xml>",
+    {"a": 1},
+)
+decode_only(
+    "pi-named-xml-model-after-bom",
+    7,
+    "After a byte order mark, <?xml-model ...?> is a processing instruction too.",
+    b"\xef\xbb\xbf<?xml-model href='a.rng' version='2.0'?>\n<xml><a>1</a></xml>",
+    {"a": 1},
+)
+invalid(
+    "parse-xml-declaration-tab-version-1-1",
+    9,
+    "<?xml followed by a tab is the declaration: version 1.1 is refused.",
+    "<?xml\tversion='1.1'?><xml/>",
+    1,
+)
+valid(
+    "schema-guided-encode-object-in-array-member",
+    8,
+    "Encoding with a schema: an object where an array is declared takes json='true' (suppresses/domains_add domains).",
+    {"domains": {"a": {}}},
+    "<xml><domains json='true'>{\"a\":{}}</domains></xml>",
+    flags=SCHEMA,
+    endpoint="suppresses/domains_add",
+    direction="request",
+)
+valid(
+    "schema-guided-encode-scalar-in-array-member",
+    8,
+    "Encoding with a schema: a number where an array is declared takes json='true' (profiles/list fields).",
+    {"fields": 1},
+    "<xml><fields json='true'>1</fields></xml>",
+    flags=SCHEMA,
+    endpoint="profiles/list",
+    direction="request",
+)
+valid(
+    "schema-guided-encode-misfits-in-items",
+    8,
+    "Encoding with a schema: a boolean where a string is declared takes json='true', \"\" where an object is declared string='true'.",
+    {"data": [{"xxh_a": True, "props": ""}]},
+    "<xml><data array='true'><xxh_a json='true'>true</xxh_a><props string='true'/></data></xml>",
+    flags=SCHEMA,
+    endpoint="relations/get",
+    direction="response",
+)
+decode_only(
+    "schema-guided-empty-string-attribute-in-object-member",
+    8,
+    "string='true' on an empty element wins over a declared object: \"\", not {} (relations/get props).",
+    "<xml><data><props string='true'/></data></xml>",
+    {"data": [{"props": ""}]},
+    flags=SCHEMA,
+    endpoint="relations/get",
+    direction="response",
+)
+invalid(
+    "schema-guided-declared-json-not-json",
+    8,
+    "A member declared embedded JSON whose text is not JSON is refused (profiles/list query).",
+    "<xml>\n<query>x</query>\n</xml>",
+    2,
+    "/query",
+    flags=SCHEMA,
+    endpoint="profiles/list",
+    direction="request",
+)
+
+
+# ----------------------------------------------------------------------------
 # Writing
 
 
