@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from . import _json
+from ._accel import speedups
 from ._dialect import has_illegal_chars, int_to_str, is_element_name, looks_like_scalar
 from ._errors import EncodeError, pointer
 from ._limits import DEFAULT_LIMITS, Limits
@@ -333,6 +334,12 @@ def encode(
     """
     if not isinstance(obj, Mapping):
         raise EncodeError(f"the document must be an object (a mapping), not {type(obj).__name__}")
+    if speedups is not None and shape is None and type(obj) is dict:
+        # The compiled writer returns these same bytes, or None for anything
+        # but the common case (then the pure writer below decides).
+        fast: bytes | None = speedups.encode(obj, pretty, limits.max_depth, limits.max_int_digits)
+        if fast is not None:
+            return fast
     try:
         data = _utf8_if_legal(_write(obj, pretty, shape, limits, check_chars=False))
         if data is None:
