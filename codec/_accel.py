@@ -9,6 +9,7 @@ an extension built for another lxml (it refuses to load).
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from types import ModuleType
 
@@ -18,10 +19,12 @@ __all__ = ["accelerated", "speedups", "why_pure"]
 def _load() -> tuple[ModuleType | None, str]:
     if os.environ.get("ALTCRAFT_CODEC_PURE", "") not in ("", "0"):
         return None, "ALTCRAFT_CODEC_PURE is set"
+    if importlib.util.find_spec(f"{__package__}._speedups") is None:
+        return None, "the accelerator was not built (no C compiler or Cython when the package was installed)"
     try:
         from . import _speedups  # noqa: PLC0415 - optional, compiled
-    except ImportError as exc:
-        return None, f"the accelerator is not available ({exc})"
+    except ImportError as exc:  # built for another lxml, or for another Python
+        return None, f"the accelerator did not load: {exc}"
     return _speedups, ""
 
 

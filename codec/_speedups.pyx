@@ -235,6 +235,12 @@ cdef bint _scalar_like(const char* s, Py_ssize_t n) noexcept nogil:
     return i == n
 
 
+def scalar_like(str text):
+    """``_scalar_like`` for tests: must equal _dialect.looks_like_scalar."""
+    raw = text.encode("utf-8", "surrogatepass")
+    return _scalar_like(raw, len(raw))
+
+
 # --- the encoder ----------------------------------------------------------------
 
 
