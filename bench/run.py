@@ -2,17 +2,21 @@
 
 Run: python bench/run.py [--repeat N] [--sizes 1,100,10000]
 
-Payloads are relations/get-shaped responses with N records. Every figure is
-the median of the repeats, and every ratio compares figures from this run.
+Payloads are relations/get-shaped responses with N records. Codec calls run
+interleaved with lxml's own parse/serialize of the same document (the floors),
+one call of each per round; each cell is the median of the per-round ratios to
+the floor and their quartiles. Rows marked "pure" run the pure-Python path in
+the same rounds as the compiled one (when the accelerator is built).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import statistics
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +26,7 @@ from lxml import etree
 
 import codec
 import codec.schemas
+from codec import _decode, _encode
 
 try:
     import xmltodict
@@ -57,6 +62,53 @@ def median_seconds(fn: Callable[[], object], repeat: int) -> float:
         fn()
         times.append(time.perf_counter() - start)
     return statistics.median(times)
+
+
+def interleaved(fns: dict[str, Callable[[], object]], rounds: int) -> dict[str, list[float]]:
+    """Seconds per call of each function, one call of each per round, in turn.
+
+    Interleaving puts every function under the same machine load in each round,
+    so per-round ratios are fair even when the load drifts.
+    """
+    for fn in fns.values():
+        fn()  # warm up
+    times: dict[str, list[float]] = {name: [] for name in fns}
+    for _ in range(rounds):
+        for name, fn in fns.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    return times
+
+
+def ratios(times: dict[str, list[float]], floor: str) -> dict[str, tuple[float, float, float]]:
+    """Per function: the median of its per-round ratios to ``floor`` and the
+    range (first and third quartiles) of those ratios."""
+    result = {}
+    for name, seconds in times.items():
+        per_round = sorted(s / f for s, f in zip(seconds, times[floor], strict=True))
+        q = statistics.quantiles(per_round, n=4) if len(per_round) > 1 else [per_round[0]] * 3
+        result[name] = (statistics.median(per_round), q[0], q[2])
+    return result
+
+
+@contextlib.contextmanager
+def pure_path() -> Iterator[None]:
+    """Run the codec's pure-Python path (as ALTCRAFT_CODEC_PURE=1 does)."""
+    saved = _encode.speedups, _decode.speedups
+    _encode.speedups = _decode.speedups = None
+    try:
+        yield
+    finally:
+        _encode.speedups, _decode.speedups = saved
+
+
+def pure(fn: Callable[[], object]) -> Callable[[], object]:
+    def call() -> object:
+        with pure_path():
+            return fn()
+
+    return call
 
 
 def fmt(seconds: float) -> str:
@@ -106,47 +158,80 @@ def ratio(seconds: float, floor: float) -> str:
     return f"{fmt(seconds)} ({seconds / floor:.2f}x)"
 
 
-def run(sizes: list[int], repeat: int) -> dict[str, list[dict[str, str]]]:
-    tables: dict[str, list[dict[str, str]]] = {"decode": [], "encode": [], "validate": []}
+def cell(stats: tuple[float, float, float]) -> str:
+    return f"{stats[0]:.2f}x ({stats[1]:.2f}-{stats[2]:.2f})"
+
+
+def codec_rows(sizes: list[int], rounds: int) -> dict[str, list[dict[str, str]]]:
+    """Decode and encode, compiled and pure, as ratios to lxml's own floors."""
+    tables: dict[str, list[dict[str, str]]] = {"decode": [], "encode": []}
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
-    fast = codec.schemas.backend() == "jsonschema-rs"
+    compiled = codec.accelerated()
     for n in sizes:
         value = relations_response(n)
         xml = codec.encode(value)
         tree = etree.fromstring(xml, parser)
-        reps = max(3, repeat if n >= 1000 else repeat * 20)
-        parse = median_seconds(lambda: etree.fromstring(xml, parser), reps)
-        write = median_seconds(lambda: etree.tostring(tree), reps)
-        dec = median_seconds(lambda: codec.decode(xml), reps)
-        enc = median_seconds(lambda: codec.encode(value), reps)
-        walk = median_seconds(lambda: bare_walk(etree.fromstring(xml, parser)), reps)
-        bare = median_seconds(lambda: _bare_encode(value), reps)
-        decode_row = {"N": str(n), "bytes": str(len(xml)), "lxml parse (floor)": fmt(parse)}
-        decode_row["codec.decode"] = ratio(dec, parse)
-        decode_row["parse + bare walk"] = ratio(walk, parse)
-        encode_row = {"N": str(n), "lxml tostring (floor)": fmt(write), "codec.encode": ratio(enc, write)}
-        encode_row["bare Python writer"] = ratio(bare, write)
+        reps = max(5, rounds if n >= 1000 else rounds * 20)
+        guided = {"endpoint": "relations/get", "direction": "response"}
+        decoders: dict[str, Callable[[], object]] = {
+            "lxml parse (floor)": lambda: etree.fromstring(xml, parser),
+            "decode": lambda: codec.decode(xml),
+            "decode(endpoint=)": lambda: codec.decode(xml, **guided),  # type: ignore[arg-type]
+            "decode, pure": pure(lambda: codec.decode(xml)),
+            "decode(endpoint=), pure": pure(lambda: codec.decode(xml, **guided)),  # type: ignore[arg-type]
+            "parse + bare walk": lambda: bare_walk(etree.fromstring(xml, parser)),
+        }
+        encoders: dict[str, Callable[[], object]] = {
+            "lxml tostring (floor)": lambda: etree.tostring(tree),
+            "encode": lambda: codec.encode(value),
+            "encode(pretty=True)": lambda: codec.encode(value, pretty=True),
+            "encode, pure": pure(lambda: codec.encode(value)),
+            "encode(pretty=True), pure": pure(lambda: codec.encode(value, pretty=True)),
+            "bare Python writer": lambda: _bare_encode(value),
+        }
         if xmltodict is not None:
-            decode_row["xmltodict.parse"] = ratio(median_seconds(lambda: xmltodict.parse(xml), reps), parse)
             parsed = xmltodict.parse(xml)
-            encode_row["xmltodict.unparse"] = ratio(median_seconds(lambda: xmltodict.unparse(parsed), reps), write)
-        tables["decode"].append(decode_row)
-        tables["encode"].append(encode_row)
+            decoders["xmltodict.parse"] = lambda: xmltodict.parse(xml)
+            encoders["xmltodict.unparse"] = lambda: xmltodict.unparse(parsed)
+        if not compiled:  # the same path twice: say so rather than print it twice
+            for name in ("decode", "decode(endpoint=)"):
+                del decoders[name]
+            for name in ("encode", "encode(pretty=True)"):
+                del encoders[name]
+        for kind, fns, floor in (
+            ("decode", decoders, "lxml parse (floor)"),
+            ("encode", encoders, "lxml tostring (floor)"),
+        ):
+            times = interleaved(fns, reps)
+            row = {"N": str(n), "bytes": str(len(xml)), floor: fmt(statistics.median(times[floor]))}
+            row.update({name: cell(stats) for name, stats in ratios(times, floor).items() if name != floor})
+            tables[kind].append(row)
+    return tables
+
+
+def validate_rows(sizes: list[int], rounds: int) -> list[dict[str, str]]:
+    rows = []
+    fast = codec.schemas.backend() == "jsonschema-rs"
+    for n in sizes:
+        value = relations_response(n)
+        xml = codec.encode(value)
+        reps = max(3, rounds if n >= 1000 else rounds * 20)
+        dec = median_seconds(lambda: codec.decode(xml), reps)
 
         def check(backend: str) -> None:
             codec.validate(value, endpoint="relations/get", direction="response", backend=backend)  # type: ignore[arg-type]
 
-        validate_row = {"N": str(n), "codec.decode": fmt(dec)}
+        row = {"N": str(n), "codec.decode": fmt(dec)}
         if fast:
-            validate_row["validate, jsonschema-rs"] = ratio(median_seconds(lambda: check("jsonschema-rs"), reps), dec)
+            row["validate, jsonschema-rs"] = ratio(median_seconds(lambda: check("jsonschema-rs"), reps), dec)
         slow_reps = max(1, reps // 5)
-        validate_row["validate, jsonschema"] = ratio(median_seconds(lambda: check("jsonschema"), slow_reps), dec)
+        row["validate, jsonschema"] = ratio(median_seconds(lambda: check("jsonschema"), slow_reps), dec)
         guided = median_seconds(
             lambda: codec.decode(xml, endpoint="relations/get", direction="response", validate=True), reps
         )
-        validate_row["decode(endpoint=, validate=True)"] = ratio(guided, dec)
-        tables["validate"].append(validate_row)
-    return tables
+        row["decode(endpoint=, validate=True)"] = ratio(guided, dec)
+        rows.append(row)
+    return rows
 
 
 def table(rows: list[dict[str, str]]) -> str:
@@ -163,14 +248,22 @@ def table(rows: list[dict[str, str]]) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1,100,10000")
-    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--repeat", type=int, default=15, help="rounds at N >= 1000 (20x that below)")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
-    tables = run(sizes, args.repeat)
-    print(f"Python {sys.version.split()[0]}, lxml {etree.__version__}, validation backend {codec.schemas.backend()}")
+    tables = codec_rows(sizes, args.repeat)
+    path = "compiled accelerator" if codec.accelerated() else "pure Python only (the accelerator is not loaded)"
+    print(
+        f"Python {sys.version.split()[0]}, lxml {etree.__version__}, codec path: {path}, "
+        f"validation backend {codec.schemas.backend()}"
+    )
+    print("Cells: median of per-round ratios to the floor (interleaved rounds), then the quartiles of those ratios.")
     print("\nDecode (ratios against lxml's parse of the same bytes):\n" + table(tables["decode"]))
     print("\nEncode (ratios against lxml's tostring of a prebuilt tree):\n" + table(tables["encode"]))
-    print("\nValidate a relations/get response (ratios against codec.decode of it):\n" + table(tables["validate"]))
+    print(
+        "\nValidate a relations/get response (ratios against codec.decode of it):\n"
+        + table(validate_rows(sizes, args.repeat))
+    )
 
 
 if __name__ == "__main__":

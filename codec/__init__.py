@@ -7,6 +7,7 @@ payload against its endpoint's JSON Schema.
 
 from typing import TYPE_CHECKING, Any
 
+from ._accel import accelerated
 from ._api import decode, encode
 from ._api_errors import ApiError, ApiErrorCode, raise_for_error
 from ._errors import CodecError, DecodeError, EncodeError
@@ -59,6 +60,7 @@ __all__ = [
     "UnknownEndpointError",
     "ValidationError",
     "Violation",
+    "accelerated",
     "decode",
     "encode",
     "endpoints",

@@ -15,6 +15,7 @@ from typing import Any, Final
 from lxml import etree
 
 from . import _json
+from ._accel import speedups
 from ._dialect import ARRAY, JSON, ROOT, STRING, TRUE, TooManyDigits, parse_number
 from ._errors import DecodeError, pointer
 from ._limits import DEFAULT_LIMITS, Limits
@@ -444,7 +445,17 @@ def decode(
     try:
         if b"xmlns" in raw or b"xml:" in raw:
             _refuse_namespaces(root)
-        return _Reader(limits, b"=" in raw).document(root, shape)
+        attributes = b"=" in raw
+        if speedups is not None:
+            # The compiled walk returns this same dict, or None for anything
+            # but the common case (then the pure walk below decides, errors
+            # and their positions included).
+            value: dict[str, Any] | None = speedups.decode_tree(
+                root, shape, limits.max_depth, limits.max_int_digits, limits.max_elements, attributes
+            )
+            if value is not None:
+                return value
+        return _Reader(limits, attributes).document(root, shape)
     except _Refusal as refusal:
         element = refusal.element
         line = element.sourceline

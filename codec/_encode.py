@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from . import _json
+from ._accel import speedups
 from ._dialect import has_illegal_chars, int_to_str, is_element_name, looks_like_scalar, surrogate_pair_at
 from ._errors import EncodeError, pointer
 from ._limits import DEFAULT_LIMITS, LIBXML2_MAX_TEXT_BYTES, Limits
@@ -472,6 +473,13 @@ def encode(
     """
     if not isinstance(obj, Mapping):
         raise EncodeError(f"the document must be an object (a mapping), not {type(obj).__name__}")
+    if speedups is not None and type(obj) is dict:
+        # The compiled writer returns these same bytes, or None for anything
+        # but the common case (then the pure writer below decides, errors and
+        # their paths included). It applies every limit itself.
+        fast: bytes | None = speedups.encode(obj, pretty, shape, limits)
+        if fast is not None:
+            return fast
     try:
         writer = _Writer(limits, pretty, careful=False)
         data = _utf8_if_fits(_write(writer, obj, shape))

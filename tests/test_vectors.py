@@ -269,3 +269,15 @@ def test_every_endpoint_schema_has_a_valid_and_two_invalid_payloads() -> None:
         cases = [c for c in CASES if c.kind == "schema" and (c.endpoint, c.direction) == (endpoint, direction)]
         assert sum(c.valid is True for c in cases) >= 1, (endpoint, direction)
         assert sum(c.valid is False for c in cases) >= 2, (endpoint, direction)
+
+
+def test_the_files_are_what_their_generator_writes() -> None:
+    # The files are what implementers read; vectors/build.py writes them. A hand
+    # edit that the generator would revert (or a generator change not re-run)
+    # fails here, not silently at the next build.
+    import subprocess
+    import sys
+
+    build = Path(__file__).resolve().parent.parent / "vectors" / "build.py"
+    done = subprocess.run([sys.executable, str(build), "--check"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr

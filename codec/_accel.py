@@ -1,0 +1,43 @@
+"""Which implementation runs: the compiled accelerator or pure Python.
+
+``codec._speedups`` (built from ``_speedups.pyx`` when a compiler is there)
+handles the common case of encoding and of walking a parsed document, and
+hands anything else back to the pure modules, which stay the reference and the
+source of every error. ``ALTCRAFT_CODEC_PURE=1`` forces the pure path; so does
+an extension built for another lxml (it refuses to load).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from types import ModuleType
+
+__all__ = ["accelerated", "speedups", "why_pure"]
+
+
+def _load() -> tuple[ModuleType | None, str]:
+    if os.environ.get("ALTCRAFT_CODEC_PURE", "") not in ("", "0"):
+        return None, "ALTCRAFT_CODEC_PURE is set"
+    if importlib.util.find_spec(f"{__package__}._speedups") is None:
+        return None, "the accelerator was not built (no C compiler or Cython when the package was installed)"
+    try:
+        from . import _speedups  # noqa: PLC0415 - optional, compiled
+    except ImportError as exc:  # built for another lxml, or for another Python
+        return None, f"the accelerator did not load: {exc}"
+    return _speedups, ""
+
+
+speedups, why_pure = _load()
+"""The compiled module, or ``None``; and why not, when it is ``None``."""
+
+
+def accelerated() -> bool:
+    """Whether encode and decode take the compiled fast path.
+
+    ``False`` when the package was installed without a C compiler, when
+    ``ALTCRAFT_CODEC_PURE=1`` is set, or when the extension was built for
+    another lxml. Results and errors are the same either way; only speed
+    differs.
+    """
+    return speedups is not None

@@ -1,0 +1,1035 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+"""The compiled fast path of the codec (optional; see codec/_accel.py).
+
+The pure-Python modules (_encode.py, _decode.py) are the reference and the
+source of every error. Each function here either returns exactly what the
+pure path returns for its input or returns ``None`` ("hand over"), and the
+caller then runs the pure path, which gives the result or the error with its
+position. So this module never raises on bad input: it only handles the
+common case fast and declines everything else (subclasses of the JSON types,
+characters XML cannot hold, keys that are not element names below the root
+object, limits reached, ...).
+"""
+
+from cpython.bytes cimport PyBytes_FromStringAndSize
+from cpython.dict cimport PyDict_GetItem, PyDict_Next
+from cpython.mem cimport PyMem_Free, PyMem_Malloc, PyMem_Realloc
+from cpython.object cimport PyObject
+from cpython.unicode cimport PyUnicode_AsUTF8AndSize
+from libc.math cimport INFINITY
+from libc.string cimport memcpy, strlen
+
+from ._dialect import is_element_name
+from ._limits import LIBXML2_MAX_TEXT_BYTES
+from ._shape import Kind
+
+cdef extern from "Python.h":
+    Py_ssize_t PyList_GET_SIZE(object)
+    PyObject* PyList_GET_ITEM(object, Py_ssize_t)
+    Py_ssize_t PyTuple_GET_SIZE(object)
+    PyObject* PyTuple_GET_ITEM(object, Py_ssize_t)
+    long long PyLong_AsLongLongAndOverflow(object, int*) except? -1
+    char* PyOS_double_to_string(double, char, int, int, int*) except NULL
+    double PyFloat_AS_DOUBLE(object)
+    int Py_DTSF_ADD_DOT_0
+
+
+# The size of the last document written (a hint for the next buffer), capped
+# so that one huge document does not make every later call allocate as much.
+cdef Py_ssize_t _last_size = 0
+cdef Py_ssize_t _HINT_MAX = 16 * 1024 * 1024
+
+
+# --- the output buffer ------------------------------------------------------
+
+
+cdef class _Out:
+    """One growing byte buffer; the document is written straight into it."""
+
+    cdef char* data
+    cdef Py_ssize_t size
+    cdef Py_ssize_t cap
+
+    def __cinit__(self, Py_ssize_t hint):
+        # Growing by doubling costs a copy per step on big documents; callers
+        # pass the size of the last document as a hint, since consecutive
+        # documents tend to be alike (measured: 1.13x -> 0.85x of lxml's
+        # tostring at 10,000 records).
+        self.cap = max(4096, hint + (hint >> 3))
+        self.size = 0
+        self.data = <char*>PyMem_Malloc(self.cap)
+        if self.data is NULL:
+            raise MemoryError()
+
+    def __dealloc__(self):
+        PyMem_Free(self.data)
+
+    cdef int grow(self, Py_ssize_t extra) except -1:
+        cdef Py_ssize_t need = self.size + extra
+        cdef Py_ssize_t cap = self.cap
+        cdef char* data
+        if need <= cap:
+            return 0
+        while cap < need:
+            cap *= 2
+        data = <char*>PyMem_Realloc(self.data, cap)
+        if data is NULL:
+            raise MemoryError()
+        self.data = data
+        self.cap = cap
+        return 0
+
+    cdef inline int write(self, const char* text, Py_ssize_t n) except -1:
+        if self.size + n > self.cap:
+            self.grow(n)
+        memcpy(self.data + self.size, text, n)
+        self.size += n
+        return 0
+
+    cdef inline int byte(self, char c) except -1:
+        if self.size + 1 > self.cap:
+            self.grow(1)
+        self.data[self.size] = c
+        self.size += 1
+        return 0
+
+    cdef bytes result(self):
+        global _last_size
+        _last_size = self.size
+        return PyBytes_FromStringAndSize(self.data, self.size)
+
+
+# --- text ---------------------------------------------------------------------
+
+# Each returns 0 when written, 1 when the text must be handed over (a
+# character XML cannot hold, §6), -1 on a Python error.
+
+
+cdef inline bint _illegal_byte(unsigned char c) noexcept nogil:
+    # §6: C0 controls other than tab, LF and CR.
+    return c < 0x20 and c != 0x09 and c != 0x0A and c != 0x0D
+
+
+cdef int _text(_Out out, const char* s, Py_ssize_t n) except -1:
+    """Element text, escaped as §7 says: & < > and CR."""
+    cdef Py_ssize_t i
+    cdef Py_ssize_t start = 0
+    cdef unsigned char c
+    for i in range(n):
+        c = <unsigned char>s[i]
+        if c >= 0x3F:
+            if c == 0xEF and i + 2 < n and <unsigned char>s[i + 1] == 0xBF and (
+                <unsigned char>s[i + 2] == 0xBE or <unsigned char>s[i + 2] == 0xBF
+            ):
+                return 1  # U+FFFE, U+FFFF
+            continue
+        if c == b'&':
+            out.write(s + start, i - start)
+            out.write(b"&amp;", 5)
+            start = i + 1
+        elif c == b'<':
+            out.write(s + start, i - start)
+            out.write(b"&lt;", 4)
+            start = i + 1
+        elif c == b'>':
+            out.write(s + start, i - start)
+            out.write(b"&gt;", 4)
+            start = i + 1
+        elif c == 0x0D:
+            out.write(s + start, i - start)
+            out.write(b"&#13;", 5)
+            start = i + 1
+        elif _illegal_byte(c):
+            return 1
+    out.write(s + start, n - start)
+    return 0
+
+
+cdef const char* _HEX = b"0123456789abcdef"
+
+
+cdef int _json_string(_Out out, const char* s, Py_ssize_t n) except -1:
+    """A JSON string (§6 canonical form), then escaped as element text."""
+    cdef Py_ssize_t i
+    cdef unsigned char c
+    cdef char hexbuf[6]
+    out.byte(b'"')
+    for i in range(n):
+        c = <unsigned char>s[i]
+        if c >= 0x3F:
+            if c == b'\\':
+                out.write(b"\\\\", 2)
+                continue
+            if c == 0xEF and i + 2 < n and <unsigned char>s[i + 1] == 0xBF and (
+                <unsigned char>s[i + 2] == 0xBE or <unsigned char>s[i + 2] == 0xBF
+            ):
+                return 1  # U+FFFE, U+FFFF: rare, left to the pure path
+            out.byte(<char>c)
+        elif c == b'"':
+            out.write(b'\\"', 2)
+        elif c == b'&':
+            out.write(b"&amp;", 5)
+        elif c == b'<':
+            out.write(b"&lt;", 4)
+        elif c == b'>':
+            out.write(b"&gt;", 4)
+        elif c >= 0x20:
+            out.byte(<char>c)
+        elif c == 0x0A:
+            out.write(b"\\n", 2)
+        elif c == 0x0D:
+            out.write(b"\\r", 2)
+        elif c == 0x09:
+            out.write(b"\\t", 2)
+        elif c == 0x08:
+            out.write(b"\\b", 2)
+        elif c == 0x0C:
+            out.write(b"\\f", 2)
+        else:
+            hexbuf[0] = b'\\'
+            hexbuf[1] = b'u'
+            hexbuf[2] = b'0'
+            hexbuf[3] = b'0'
+            hexbuf[4] = _HEX[c >> 4]
+            hexbuf[5] = _HEX[c & 15]
+            out.write(hexbuf, 6)
+    out.byte(b'"')
+    return 0
+
+
+cdef bint _scalar_like(const char* s, Py_ssize_t n) noexcept nogil:
+    """Whether plain text would not read back as a string (§4): ``true``,
+    ``false`` or the JSON number grammar. Mirrors _dialect.looks_like_scalar
+    (tests/test_speedups.py holds the two equal)."""
+    cdef Py_ssize_t i = 0
+    cdef Py_ssize_t digits
+    if n == 4 and s[0] == b't' and s[1] == b'r' and s[2] == b'u' and s[3] == b'e':
+        return True
+    if n == 5 and s[0] == b'f' and s[1] == b'a' and s[2] == b'l' and s[3] == b's' and s[4] == b'e':
+        return True
+    if i < n and s[i] == b'-':
+        i += 1
+    if i >= n:
+        return False
+    if s[i] == b'0':
+        i += 1
+    elif b'1' <= s[i] <= b'9':
+        while i < n and b'0' <= s[i] <= b'9':
+            i += 1
+    else:
+        return False
+    if i < n and s[i] == b'.':
+        i += 1
+        digits = i
+        while i < n and b'0' <= s[i] <= b'9':
+            i += 1
+        if i == digits:
+            return False
+    if i < n and (s[i] == b'e' or s[i] == b'E'):
+        i += 1
+        if i < n and (s[i] == b'+' or s[i] == b'-'):
+            i += 1
+        digits = i
+        while i < n and b'0' <= s[i] <= b'9':
+            i += 1
+        if i == digits:
+            return False
+    return i == n
+
+
+def scalar_like(str text):
+    """``_scalar_like`` for tests: must equal _dialect.looks_like_scalar."""
+    raw = text.encode("utf-8", "surrogatepass")
+    return _scalar_like(raw, len(raw))
+
+
+# --- the encoder ----------------------------------------------------------------
+
+
+cdef class _Tags:
+    """The open and close tag of one key, as UTF-8 (``<key`` and ``</key>``)."""
+
+    cdef bytes open
+    cdef bytes close
+
+
+cdef object _KIND_JSON = Kind.JSON
+cdef object _KIND_ARRAY = Kind.ARRAY
+cdef object _KIND_OBJECT = Kind.OBJECT
+cdef object _KIND_STRING = Kind.STRING
+
+# libxml2 reads at most this many bytes in one text node (codec/_limits.py):
+# a longer text is the pure path's to refuse or escape.
+cdef Py_ssize_t _MAX_TEXT = LIBXML2_MAX_TEXT_BYTES
+
+
+cdef class Encoder:
+    """One encoding run, mirroring _encode._Writer rule for rule (§3-§8).
+
+    ``encode`` returns the document, or ``None`` to hand over. The counts
+    (elements written, objects and arrays inside embedded JSON) and the size
+    are checked against the limits exactly as the pure encoder checks them,
+    and anything over a limit hands over, so that the pure path raises.
+    """
+
+    cdef _Out out
+    cdef dict tags
+    cdef int max_depth
+    cdef Py_ssize_t max_int_digits
+    cdef Py_ssize_t max_elements
+    cdef Py_ssize_t max_bytes
+    cdef Py_ssize_t elements
+    cdef bint pretty
+
+    def __cinit__(self, dict tags, limits, bint pretty):
+        global _last_size
+        self.out = _Out(min(_last_size, _HINT_MAX))
+        self.tags = tags
+        self.max_depth = limits.max_depth
+        self.max_int_digits = limits.max_int_digits
+        self.max_elements = limits.max_elements
+        self.max_bytes = limits.max_bytes
+        self.elements = 0
+        self.pretty = pretty
+
+    cdef object tags_of(self, object key):
+        """The tags of ``key``, ``False`` for a key that is not an element
+        name, ``None`` to hand over (a key that is not exactly a str)."""
+        if type(key) is not str:
+            return None
+        cdef _Tags tags
+        cdef PyObject* found = PyDict_GetItem(self.tags, key)
+        if found is not NULL:
+            return <object>found
+        if len(self.tags) >= 4096:
+            self.tags.clear()
+        if not is_element_name(key):
+            self.tags[key] = False
+            return False
+        tags = _Tags.__new__(_Tags)
+        try:
+            raw = (<str>key).encode("utf-8")
+        except UnicodeEncodeError:
+            return None
+        tags.open = b"<" + raw
+        tags.close = b"</" + raw + b">"
+        self.tags[key] = tags
+        return tags
+
+    cdef int indent(self, int level) except -1:
+        cdef int i
+        if level < 0:
+            return 0
+        self.out.byte(b'\n')
+        for i in range(level):
+            self.out.write(b"  ", 2)
+        return 0
+
+    cdef int members(self, dict obj, int depth, object shape, int level) except -1:
+        """Write an object's members. 0 written; 1 hand over; 2 a key that is
+        not an element name (the caller escapes the whole object)."""
+        cdef Py_ssize_t pos = 0
+        cdef PyObject* k
+        cdef PyObject* v
+        cdef int status
+        cdef int inner = -1 if level < 0 else level + 1
+        if depth > self.max_depth:
+            return 1
+        while PyDict_Next(obj, &pos, &k, &v):
+            tags = self.tags_of(<object>k)
+            if tags is None:
+                return 1
+            if tags is False:
+                return 2
+            member = None if shape is None else shape.member(<object>k)
+            status = self.member(<_Tags>tags, <object>v, depth + 1, member, inner)
+            if status:
+                return status
+        return 0
+
+    cdef int member(self, _Tags tags, object value, int depth, object shape, int level) except -1:
+        kind = type(value)
+        if shape is not None and shape.kind is _KIND_JSON:
+            self.indent(level)
+            return self.embedded(tags, 0, value, depth)
+        if kind is list or kind is tuple:
+            return self.array(tags, value, depth, shape, level)
+        if shape is not None and shape.kind is _KIND_ARRAY:
+            # §8: a lone element of an array member is read as its one item;
+            # only the escape keeps a value that is not an array.
+            self.indent(level)
+            return self.embedded(tags, 0, value, depth)
+        return self.element(tags, 0, value, depth, shape, level)
+
+    cdef int open_tag(self, _Tags tags, int attrs) except -1:
+        # attrs: bit 1 array='true', bit 2 string='true', bit 4 json='true'.
+        self.elements += 1
+        self.out.write(tags.open, len(tags.open))
+        if attrs & 1:
+            self.out.write(b" array='true'", 13)
+        if attrs & 2:
+            self.out.write(b" string='true'", 14)
+        if attrs & 4:
+            self.out.write(b" json='true'", 12)
+        return 0
+
+    cdef int close_tag(self, _Tags tags) except -1:
+        self.out.write(tags.close, len(tags.close))
+        return 0
+
+    cdef int array(self, _Tags tags, object items, int depth, object shape, int level) except -1:
+        cdef Py_ssize_t n = len(items)
+        cdef Py_ssize_t i
+        cdef int status
+        if depth > self.max_depth:
+            return 1
+        if n == 0:
+            self.indent(level)
+            self.open_tag(tags, 1)
+            self.out.write(b"/>", 2)
+            return 0
+        item_shape = None if shape is None else shape.items
+        if n == 1:
+            item = items[0]
+            if type(item) is str and not item:
+                # A bare <k array='true'/> is [], so [""] takes the escape.
+                self.indent(level)
+                return self.embedded(tags, 1, item, depth + 1)
+            return self.element(tags, 1, item, depth + 1, item_shape, level)
+        for i in range(n):
+            status = self.element(tags, 0, items[i], depth + 1, item_shape, level)
+            if status:
+                return status
+        return 0
+
+    cdef int element(self, _Tags tags, int attrs, object value, int depth, object shape, int level) except -1:
+        cdef const char* s
+        cdef Py_ssize_t n
+        cdef Py_ssize_t mark
+        cdef int status
+        cdef long long small
+        cdef int overflow
+        kind = type(value)
+        self.indent(level)
+        if shape is not None:
+            shape_kind = shape.kind
+            if shape_kind is _KIND_JSON:
+                return self.embedded(tags, attrs, value, depth)
+            if shape_kind is _KIND_STRING and (kind is int or kind is float or kind is bool):
+                # §8: the text of a string member is kept as a string.
+                return self.embedded(tags, attrs, value, depth)
+            if (shape_kind is _KIND_OBJECT or shape_kind is _KIND_ARRAY) and kind is str and not value:
+                # §8: an empty element of an object or array member is {} or [].
+                self.open_tag(tags, attrs | 2)
+                return self.out.write(b"/>", 2)
+        if kind is str:
+            try:
+                s = PyUnicode_AsUTF8AndSize(value, &n)
+            except UnicodeEncodeError:
+                return 1  # lone surrogates: the pure path decides
+            if n == 0:
+                self.open_tag(tags, attrs)
+                self.out.write(b"/>", 2)
+                return 0
+            if n > _MAX_TEXT:
+                return 1
+            if _scalar_like(s, n):
+                attrs |= 2
+            self.open_tag(tags, attrs)
+            self.out.byte(b'>')
+            if _text(self.out, s, n):
+                return 1
+            return self.close_tag(tags)
+        if kind is int:
+            small = PyLong_AsLongLongAndOverflow(value, &overflow)
+            if overflow:
+                return 1  # past 64 bits: rare, the pure path writes it
+            self.open_tag(tags, attrs)
+            self.out.byte(b'>')
+            if self.small_int(small):
+                return 1
+            return self.close_tag(tags)
+        if kind is bool:
+            self.open_tag(tags, attrs)
+            if value:
+                self.out.write(b">true", 5)
+            else:
+                self.out.write(b">false", 6)
+            return self.close_tag(tags)
+        if kind is dict:
+            if not value:
+                if depth > self.max_depth:
+                    return 1
+                return self.embedded(tags, attrs, value, depth)
+            mark = self.out.size
+            self.open_tag(tags, attrs)
+            self.out.byte(b'>')
+            status = self.members(<dict>value, depth, shape, level)
+            if status == 2:
+                # A key that cannot be an element name: this object is the
+                # smallest value that needs the JSON escape.
+                self.out.size = mark
+                self.elements -= 1
+                return self.embedded(tags, attrs, value, depth)
+            if status:
+                return status
+            self.indent(level)
+            return self.close_tag(tags)
+        if kind is float:
+            self.open_tag(tags, attrs)
+            self.out.byte(b'>')
+            if self.double(PyFloat_AS_DOUBLE(value)):
+                return 1
+            return self.close_tag(tags)
+        if value is None or kind is list or kind is tuple:
+            # null has no element form, and an array directly inside an array
+            # cannot be told apart from its parent's repeated elements.
+            return self.embedded(tags, attrs, value, depth)
+        return 1  # anything else (subclasses, other Mappings): the pure path
+
+    cdef int small_int(self, long long value) except -1:
+        cdef char buf[24]
+        cdef int i = 24
+        cdef unsigned long long u
+        if value < 0:
+            u = <unsigned long long>(-(value + 1)) + 1
+        else:
+            u = <unsigned long long>value
+        while True:
+            i -= 1
+            buf[i] = <char>(48 + u % 10)
+            u //= 10
+            if u == 0:
+                break
+        if value < 0:
+            i -= 1
+            buf[i] = b'-'
+        if 24 - i - (value < 0) > self.max_int_digits:
+            return 1  # over Limits.max_int_digits: the pure path refuses it
+        self.out.write(buf + i, 24 - i)
+        return 0
+
+    cdef int double(self, double value) except -1:
+        """``repr(value)`` (§4: the shortest text that reads back the same
+        double); 1 for NaN and the infinities, which JSON cannot hold."""
+        cdef char* text
+        if value != value or value == INFINITY or value == -INFINITY:
+            return 1
+        text = PyOS_double_to_string(value, b'r', 0, Py_DTSF_ADD_DOT_0, NULL)
+        try:
+            self.out.write(text, strlen(text))
+        finally:
+            PyMem_Free(text)
+        return 0
+
+    cdef int embedded(self, _Tags tags, int attrs, object value, int depth) except -1:
+        cdef Py_ssize_t start
+        self.open_tag(tags, attrs | 4)
+        self.out.byte(b'>')
+        start = self.out.size
+        if self.json(value, depth):
+            return 1
+        if self.out.size - start > _MAX_TEXT:
+            return 1  # a text node libxml2 may not read: the pure path decides
+        return self.close_tag(tags)
+
+    cdef int json(self, object value, int depth) except -1:
+        """``value`` in the canonical JSON of §6, escaped as element text;
+        each object and array counts as an element (§9)."""
+        cdef const char* s
+        cdef Py_ssize_t n
+        cdef Py_ssize_t pos = 0
+        cdef PyObject* k
+        cdef PyObject* v
+        cdef bint first
+        cdef long long small
+        cdef int overflow
+        kind = type(value)
+        if kind is str:
+            try:
+                s = PyUnicode_AsUTF8AndSize(value, &n)
+            except UnicodeEncodeError:
+                return 1
+            return _json_string(self.out, s, n)
+        if value is None:
+            return self.out.write(b"null", 4)
+        if kind is bool:
+            if value:
+                return self.out.write(b"true", 4)
+            return self.out.write(b"false", 5)
+        if kind is int:
+            small = PyLong_AsLongLongAndOverflow(value, &overflow)
+            if overflow:
+                return 1
+            return self.small_int(small)
+        if kind is float:
+            return self.double(PyFloat_AS_DOUBLE(value))
+        if depth > self.max_depth:
+            return 1
+        if kind is dict:
+            self.elements += 1
+            self.out.byte(b'{')
+            first = True
+            while PyDict_Next(value, &pos, &k, &v):
+                if type(<object>k) is not str:
+                    return 1
+                if not first:
+                    self.out.byte(b',')
+                first = False
+                try:
+                    s = PyUnicode_AsUTF8AndSize(<object>k, &n)
+                except UnicodeEncodeError:
+                    return 1
+                if _json_string(self.out, s, n):
+                    return 1
+                self.out.byte(b':')
+                if self.json(<object>v, depth + 1):
+                    return 1
+            return self.out.byte(b'}')
+        if kind is list or kind is tuple:
+            self.elements += 1
+            self.out.byte(b'[')
+            first = True
+            for item in value:
+                if not first:
+                    self.out.byte(b',')
+                first = False
+                if self.json(item, depth + 1):
+                    return 1
+            return self.out.byte(b']')
+        return 1
+
+    def encode(self, dict obj, object shape):
+        """The document for ``obj``, or ``None`` to hand over to the pure path."""
+        cdef int status
+        if not obj:
+            return b"<xml/>"
+        self.elements = 1
+        self.out.write(b"<xml>", 5)
+        status = self.members(obj, 1, shape, 0 if self.pretty else -1)
+        if status == 2:
+            # A key that cannot be an element name: the root itself is the
+            # smallest value that needs the JSON escape.
+            self.out.size = 0
+            self.elements = 1
+            self.out.write(b"<xml json='true'>", 17)
+            if self.json(obj, 1):
+                return None
+            if self.out.size - 17 > _MAX_TEXT:
+                return None
+            self.out.write(b"</xml>", 6)
+        elif status:
+            return None
+        else:
+            if self.pretty:
+                self.out.byte(b'\n')
+            self.out.write(b"</xml>", 6)
+        if self.out.size > self.max_bytes or self.elements > self.max_elements:
+            return None  # over a limit: the pure path refuses it, with its message
+        return self.out.result()
+
+
+_TAGS = {}
+
+# The walks recurse in C, which has no recursion check: past this depth the
+# pure path runs (Limits caps max_depth at 255 anyway, libxml2's ceiling).
+cdef int _MAX_C_DEPTH = 512
+
+
+def encode(dict obj, bint pretty, shape, limits):
+    """The canonical (or pretty) document for ``obj``, or ``None``."""
+    if limits.max_depth > _MAX_C_DEPTH:
+        return None
+    return Encoder(_TAGS, limits, pretty).encode(obj, shape)
+
+
+# --- the decoder ----------------------------------------------------------------
+# A walk of the tree lxml parsed (through lxml's public C API, so the wheel
+# needs no private libxml2 symbols), mirroring _decode._Reader rule for rule.
+# The pure walker runs instead whenever this one meets anything it does not
+# handle, and produces the error with its line and pointer.
+
+cimport lxml.includes.etreepublic as cetree
+from lxml.includes cimport tree
+from cpython.unicode cimport PyUnicode_DecodeUTF8
+from libc.string cimport memset, strcmp
+
+from . import _json
+from ._dialect import TooManyDigits
+
+# The C API is lxml's own: refuse to load against an lxml other than the one
+# whose headers this module was compiled with (codec/_accel.py then stays pure).
+from lxml import etree as _etree
+
+LXML_VERSION = (<bytes>cetree.LXML_VERSION_STRING).decode("ascii")
+if _etree.__version__ != LXML_VERSION:
+    raise ImportError(f"codec._speedups was built for lxml {LXML_VERSION}, not lxml {_etree.__version__}")
+cetree.import_lxml__etree()
+
+cdef extern from "Python.h":
+    double PyOS_string_to_double(const char*, char**, PyObject*) except? -1.0
+
+cdef object _ARRAY = Kind.ARRAY
+cdef object _OBJECT = Kind.OBJECT
+cdef object _STRING = Kind.STRING
+cdef object _JSON = Kind.JSON
+
+
+class _HandOver(Exception):
+    """Raised inside the walk: the pure walker takes the document."""
+
+
+cdef inline bint _is_space(unsigned char c) noexcept nogil:
+    return c == 0x20 or c == 0x09 or c == 0x0A or c == 0x0D
+
+
+cdef bint _blank(tree.xmlNode* node) noexcept nogil:
+    """Whether the text nodes from ``node`` up to the next element are only
+    whitespace (§7: formatting between child elements)."""
+    cdef const unsigned char* s
+    while node is not NULL and node.type != tree.XML_ELEMENT_NODE:
+        if node.content is not NULL:
+            s = <const unsigned char*>node.content
+            while s[0]:
+                if not _is_space(s[0]):
+                    return False
+                s += 1
+        node = node.next
+    return True
+
+
+cdef inline tree.xmlNode* _next_element(tree.xmlNode* node) noexcept nogil:
+    while node is not NULL and node.type != tree.XML_ELEMENT_NODE:
+        node = node.next
+    return node
+
+
+cdef inline bint _same_name(tree.xmlNode* a, tree.xmlNode* b) noexcept nogil:
+    # Names come from the parser's dictionary, so equal names are usually the
+    # same pointer; strcmp settles the rest.
+    return a.name == b.name or strcmp(<const char*>a.name, <const char*>b.name) == 0
+
+
+cdef enum:
+    _NAME_SLOTS = 256
+
+
+cdef class Reader:
+    """One decoding run over a parsed tree."""
+
+    cdef int max_depth
+    cdef Py_ssize_t max_int_digits
+    cdef Py_ssize_t budget
+    cdef bint attributes
+    cdef dict names
+    cdef const tree.xmlChar* name_keys[256]
+    cdef PyObject* name_values[256]
+
+    def __cinit__(self, int max_depth, Py_ssize_t max_int_digits, Py_ssize_t max_elements, bint attributes):
+        memset(self.name_keys, 0, sizeof(self.name_keys))
+        self.max_depth = max_depth
+        self.max_int_digits = max_int_digits
+        self.budget = max_elements
+        self.attributes = attributes
+        self.names = {}
+
+    cdef str name(self, tree.xmlNode* node):
+        """The element's name as a str, made once per distinct name pointer
+        (a small open-addressing table: names repeat across records)."""
+        cdef size_t slot = (<size_t>node.name >> 4) & (_NAME_SLOTS - 1)
+        cdef int probe
+        for probe in range(8):
+            if self.name_keys[slot] == node.name:
+                return <str>self.name_values[slot]
+            if self.name_keys[slot] is NULL:
+                break
+            slot = (slot + 1) & (_NAME_SLOTS - 1)
+        found = PyUnicode_DecodeUTF8(<const char*>node.name, strlen(<const char*>node.name), NULL)
+        if self.name_keys[slot] is NULL:
+            self.name_keys[slot] = node.name
+            self.name_values[slot] = <PyObject*>found
+            self.names[<size_t>node.name] = found  # keeps it alive
+        return <str>found
+
+    cdef object text(self, tree.xmlNode* node):
+        """lxml's ``.text``: the text nodes before the first child element,
+        joined (comments and PIs were dropped by the parser, §7); ``None`` when
+        there are none."""
+        cdef tree.xmlNode* child = node.children
+        cdef tree.xmlNode* second
+        if child is NULL or child.type == tree.XML_ELEMENT_NODE:
+            return None
+        if child.type != tree.XML_TEXT_NODE and child.type != tree.XML_CDATA_SECTION_NODE:
+            raise _HandOver()
+        second = child.next
+        if second is NULL or second.type == tree.XML_ELEMENT_NODE:
+            return PyUnicode_DecodeUTF8(<const char*>child.content, strlen(<const char*>child.content), NULL)
+        parts = []
+        while child is not NULL and child.type != tree.XML_ELEMENT_NODE:
+            if child.type != tree.XML_TEXT_NODE and child.type != tree.XML_CDATA_SECTION_NODE:
+                raise _HandOver()
+            parts.append(PyUnicode_DecodeUTF8(<const char*>child.content, strlen(<const char*>child.content), NULL))
+            child = child.next
+        return "".join(parts)
+
+    cdef int flags(self, tree.xmlNode* node) except -1:
+        """The element's attributes as bits (1 array, 2 string, 4 json), §5;
+        anything else hands over."""
+        cdef tree.xmlAttr* attr = node.properties
+        cdef int bits = 0
+        cdef const char* name
+        cdef tree.xmlNode* value
+        while attr is not NULL:
+            if attr.ns is not NULL:
+                raise _HandOver()
+            name = <const char*>attr.name
+            if strcmp(name, b"array") == 0:
+                bits |= 1
+            elif strcmp(name, b"string") == 0:
+                bits |= 2
+            elif strcmp(name, b"json") == 0:
+                bits |= 4
+            else:
+                raise _HandOver()
+            value = attr.children
+            if (value is NULL or value.next is not NULL or value.type != tree.XML_TEXT_NODE
+                    or strcmp(<const char*>value.content, b"true") != 0):
+                raise _HandOver()
+            attr = attr.next
+        if bits & 6 == 6:
+            raise _HandOver()
+        return bits
+
+    cdef Py_ssize_t count(self, tree.xmlNode* node) noexcept:
+        cdef Py_ssize_t n = 0
+        cdef tree.xmlNode* child = node.children
+        while child is not NULL:
+            if child.type == tree.XML_ELEMENT_NODE:
+                n += 1
+            child = child.next
+        return n
+
+    cdef inline bint plain(self, tree.xmlNode* node) noexcept:
+        return node.ns is NULL and node.nsDef is NULL
+
+    def document(self, cetree._Element root, shape):
+        cdef tree.xmlNode* c_root = root._c_node
+        try:
+            if not self.plain(c_root) or strcmp(<const char*>c_root.name, b"xml") != 0:
+                return None
+            self.budget -= 1
+            if c_root.properties is not NULL:
+                return None  # json='true' on the root (or an error): rare
+            if _next_element(c_root.children) is not NULL:
+                return self.members(c_root, 1, shape)
+            if not _blank(c_root.children):
+                return None
+            return {}
+        except _HandOver:
+            return None
+
+    cdef dict members(self, tree.xmlNode* parent, int depth, object shape):
+        cdef tree.xmlNode* child
+        cdef tree.xmlNode* following
+        cdef tree.xmlNode* last
+        cdef dict result = {}
+        cdef Py_ssize_t n
+        cdef str tag
+        if depth > self.max_depth:
+            raise _HandOver()
+        self.budget -= self.count(parent)
+        if self.budget < 0:
+            raise _HandOver()
+        if not _blank(parent.children):
+            raise _HandOver()  # text mixed with child elements
+        child = _next_element(parent.children)
+        while child is not NULL:
+            if not self.plain(child):
+                raise _HandOver()
+            if not _blank(child.next):
+                raise _HandOver()
+            following = _next_element(child.next)
+            tag = self.name(child)
+            if tag in result:
+                raise _HandOver()  # a non-adjacent repeat
+            member = None if shape is None else shape.member(tag)
+            if following is not NULL and _same_name(following, child):
+                run = [child_node(child)]
+                while following is not NULL and _same_name(following, child):
+                    if not self.plain(following) or not _blank(following.next):
+                        raise _HandOver()
+                    run.append(child_node(following))
+                    last = following
+                    following = _next_element(following.next)
+                result[tag] = self.items(run, depth + 1, member)
+            elif member is not None or (self.attributes and child.properties is not NULL):
+                result[tag] = self.single(child, depth, member)
+            elif _next_element(child.children) is not NULL:
+                result[tag] = self.members(child, depth + 1, None)
+            else:
+                result[tag] = self.leaf(child)
+            child = following
+        return result
+
+    cdef object leaf(self, tree.xmlNode* node):
+        """A plain leaf with no hint: the scalar rules of §4."""
+        cdef tree.xmlNode* text = node.children
+        cdef const char* s
+        if text is NULL:
+            return ""
+        if text.next is not NULL or (text.type != tree.XML_TEXT_NODE and text.type != tree.XML_CDATA_SECTION_NODE):
+            return self.scalar(self.text(node))
+        s = <const char*>text.content
+        if s[0] == 0:
+            return ""
+        return self.scalar_bytes(s, strlen(s))
+
+    cdef object scalar(self, object value):
+        if value is None:
+            return ""
+        raw = (<str>value).encode("utf-8")
+        return self.scalar_bytes(raw, len(raw))
+
+    cdef object scalar_bytes(self, const char* s, Py_ssize_t n):
+        """§4 on UTF-8 text that is not empty."""
+        cdef Py_ssize_t i
+        cdef bint integer = True
+        cdef unsigned char c
+        cdef double value
+        c = <unsigned char>s[0]
+        if c == b't' and n == 4 and strcmp(s, b"true") == 0:
+            return True
+        if c == b'f' and n == 5 and strcmp(s, b"false") == 0:
+            return False
+        if (c == b'-' or b'0' <= c <= b'9') and _number_like(s, n):
+            for i in range(n):
+                c = <unsigned char>s[i]
+                if c == b'.' or c == b'e' or c == b'E':
+                    integer = False
+                    break
+            if integer:
+                if n - (s[0] == b'-') > self.max_int_digits:
+                    raise _HandOver()  # over Limits.max_int_digits: the pure path refuses
+                if n <= 18:
+                    return _small_int(s, n)
+                if n > 4000:
+                    raise _HandOver()  # past CPython's int() digit limit: _dialect converts it
+                return int(PyUnicode_DecodeUTF8(s, n, NULL))
+            value = PyOS_string_to_double(s, NULL, NULL)
+            if value == INFINITY or value == -INFINITY:
+                return PyUnicode_DecodeUTF8(s, n, NULL)  # §4: 1e999 stays a string
+            return value
+        return PyUnicode_DecodeUTF8(s, n, NULL)
+
+    cdef object single(self, tree.xmlNode* element, int depth, object shape):
+        cdef int bits
+        if self.attributes and element.properties is not NULL:
+            bits = self.flags(element)
+            if bits & 1 or (shape is not None and shape.kind is _ARRAY and not bits & 4):
+                return self.items([child_node(element)], depth + 1, shape)
+            return self.value(element, depth + 1, shape, bits)
+        if shape is not None and shape.kind is _ARRAY:
+            if _next_element(element.children) is NULL and not self.text(element):
+                if depth + 1 > self.max_depth:
+                    raise _HandOver()  # an empty container counts toward the depth (§9)
+                return []
+            return self.items([child_node(element)], depth + 1, shape)
+        return self.value(element, depth + 1, shape, 0)
+
+    cdef list items(self, list run, int depth, object shape):
+        cdef tree.xmlNode* element
+        cdef int bits
+        if depth > self.max_depth:
+            raise _HandOver()
+        item_shape = None if shape is None else shape.items
+        result = []
+        for holder in run:
+            element = (<_Node>holder).node
+            if self.attributes and element.properties is not NULL:
+                bits = self.flags(element)
+                if (len(run) == 1 and not bits & 6 and _next_element(element.children) is NULL
+                        and not self.text(element)):
+                    return []  # <k array='true'/>
+                result.append(self.value(element, depth + 1, item_shape, bits))
+            else:
+                result.append(self.value(element, depth + 1, item_shape, 0))
+        return result
+
+    cdef object value(self, tree.xmlNode* element, int depth, object shape, int bits):
+        if _next_element(element.children) is not NULL:
+            if bits & 6:
+                raise _HandOver()
+            return self.members(element, depth, shape)
+        if bits & 4:
+            return self.embedded(element, depth)
+        text = self.text(element)
+        if bits & 2:
+            return "" if text is None else text
+        if shape is not None:
+            kind = shape.kind
+            if not text:
+                if kind is _OBJECT or kind is _ARRAY:
+                    if depth > self.max_depth:
+                        raise _HandOver()  # an empty container counts toward the depth (§9)
+                    return {} if kind is _OBJECT else []
+                return ""
+            if kind is _STRING:
+                return text
+            if kind is _JSON:
+                return self.embedded(element, depth)
+        return self.scalar(text)
+
+    cdef object embedded(self, tree.xmlNode* element, int depth):
+        """The JSON text of a ``json='true'`` element (§6), read by _json."""
+        text = self.text(element) or ""
+        brackets = _json.brackets(text)
+        if brackets:
+            self.budget -= (len(brackets) + 1) // 2
+            if self.budget < 0:
+                raise _HandOver()
+            if depth - 1 + _json.depth(brackets) > self.max_depth:
+                raise _HandOver()
+        try:
+            return _json.loads(text, max_int_digits=self.max_int_digits)
+        except (_json.EmbeddedJSONError, TooManyDigits):
+            raise _HandOver()
+
+
+cdef class _Node:
+    """A C node pointer carried in a Python list (runs of siblings)."""
+
+    cdef tree.xmlNode* node
+
+
+cdef _Node child_node(tree.xmlNode* node):
+    cdef _Node holder = _Node.__new__(_Node)
+    holder.node = node
+    return holder
+
+
+cdef bint _number_like(const char* s, Py_ssize_t n) noexcept nogil:
+    """The JSON number grammar of §4, exactly (mirrors _dialect)."""
+    if n == 4 and strcmp(s, b"true") == 0:
+        return False
+    if n == 5 and strcmp(s, b"false") == 0:
+        return False
+    return _scalar_like(s, n)
+
+
+cdef object _small_int(const char* s, Py_ssize_t n):
+    cdef long long value = 0
+    cdef Py_ssize_t i = 0
+    cdef bint negative = s[0] == b'-'
+    if negative:
+        i = 1
+    while i < n:
+        value = value * 10 + (s[i] - 48)
+        i += 1
+    return -value if negative else value
+
+
+def decode_tree(root, shape, int max_depth, Py_ssize_t max_int_digits, Py_ssize_t max_elements, bint attributes):
+    """The dict of a parsed document, or ``None`` to hand over to the pure walker."""
+    if max_depth > _MAX_C_DEPTH:
+        return None
+    return Reader(max_depth, max_int_digits, max_elements, attributes).document(root, shape)
