@@ -889,7 +889,14 @@ def test_interrupt_exits_quietly_with_130(tmp_path: Path) -> None:
 
     fifo = tmp_path / "in.xml"
     os.mkfifo(fifo)
-    process = subprocess.Popen([_command(), "decode", str(fifo)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # SIGINT's default disposition in the child: a shell script that started
+    # this run in the background (as .ci/run does) hands down SIGINT ignored.
+    process = subprocess.Popen(
+        [_command(), "decode", str(fifo)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),  # noqa: PLW1509 - no threads start before exec
+    )
     try:
         # Opening the writing end returns once the command has opened the
         # reading end: it is then inside its read, past start-up.
