@@ -450,9 +450,7 @@ def decode(
             # The compiled walk returns this same dict, or None for anything
             # but the common case (then the pure walk below decides, errors
             # and their positions included).
-            value: dict[str, Any] | None = speedups.decode_tree(
-                root, shape, limits.max_depth, limits.max_int_digits, limits.max_elements, attributes
-            )
+            value: dict[str, Any] | None = speedups.decode_tree(root, shape, limits, attributes)
             if value is not None:
                 return value
         return _Reader(limits, attributes).document(root, shape)

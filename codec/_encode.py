@@ -346,9 +346,9 @@ class _Writer:
                 self.out.append(tags[0] + attrs + _AS_STRING + "/>")
                 return
         out = self.out
+        if indent is not None and (kind is str or kind is int or kind is bool or kind is dict or kind is float):
+            out.append(indent)
         if kind is str:
-            if indent is not None:
-                out.append(indent)
             if not value:
                 out.append(tags[0] + attrs + "/>")
             elif self.careful and (has_illegal_chars(value) or self.too_long(value)):
@@ -358,22 +358,14 @@ class _Writer:
             else:
                 out.append(tags[0] + attrs + ">" + _escape(value) + tags[1])
         elif kind is int:
-            if indent is not None:
-                out.append(indent)
             out.append(tags[0] + attrs + ">" + _integer(value, self.limits) + tags[1])
         elif kind is bool:
-            if indent is not None:
-                out.append(indent)
             out.append(tags[0] + attrs + (">true" if value else ">false") + tags[1])
         elif kind is dict:
-            if indent is not None:
-                out.append(indent)
             self.nested(tags, attrs, value, depth, shape, indent)
         elif kind is float:
             if not math.isfinite(value):
                 raise _Refusal(f"{value!r} is not a JSON number")
-            if indent is not None:
-                out.append(indent)
             out.append(tags[0] + attrs + ">" + repr(value) + tags[1])
         elif value is None or kind is list or kind is tuple:
             # null has no element form, and an array directly inside an array

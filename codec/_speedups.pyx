@@ -631,15 +631,11 @@ cdef class Encoder:
 
 _TAGS = {}
 
-# The walks recurse in C, which has no recursion check: past this depth the
-# pure path runs (Limits caps max_depth at 255 anyway, libxml2's ceiling).
-cdef int _MAX_C_DEPTH = 512
 
-
+# The walks recurse in C, which has no recursion check: their depth is bounded
+# by Limits.max_depth, which Limits itself caps at 255 (libxml2's ceiling).
 def encode(dict obj, bint pretty, shape, limits):
     """The canonical (or pretty) document for ``obj``, or ``None``."""
-    if limits.max_depth > _MAX_C_DEPTH:
-        return None
     return Encoder(_TAGS, limits, pretty).encode(obj, shape)
 
 
@@ -901,7 +897,7 @@ cdef class Reader:
             return True
         if c == b'f' and n == 5 and strcmp(s, b"false") == 0:
             return False
-        if (c == b'-' or b'0' <= c <= b'9') and _number_like(s, n):
+        if (c == b'-' or b'0' <= c <= b'9') and _scalar_like(s, n):
             for i in range(n):
                 c = <unsigned char>s[i]
                 if c == b'.' or c == b'e' or c == b'E':
@@ -1007,15 +1003,6 @@ cdef _Node child_node(tree.xmlNode* node):
     return holder
 
 
-cdef bint _number_like(const char* s, Py_ssize_t n) noexcept nogil:
-    """The JSON number grammar of §4, exactly (mirrors _dialect)."""
-    if n == 4 and strcmp(s, b"true") == 0:
-        return False
-    if n == 5 and strcmp(s, b"false") == 0:
-        return False
-    return _scalar_like(s, n)
-
-
 cdef object _small_int(const char* s, Py_ssize_t n):
     cdef long long value = 0
     cdef Py_ssize_t i = 0
@@ -1028,8 +1015,6 @@ cdef object _small_int(const char* s, Py_ssize_t n):
     return -value if negative else value
 
 
-def decode_tree(root, shape, int max_depth, Py_ssize_t max_int_digits, Py_ssize_t max_elements, bint attributes):
+def decode_tree(root, shape, limits, bint attributes):
     """The dict of a parsed document, or ``None`` to hand over to the pure walker."""
-    if max_depth > _MAX_C_DEPTH:
-        return None
-    return Reader(max_depth, max_int_digits, max_elements, attributes).document(root, shape)
+    return Reader(limits.max_depth, limits.max_int_digits, limits.max_elements, attributes).document(root, shape)

@@ -17,7 +17,8 @@ from types import ModuleType
 from typing import Any
 
 import pytest
-from test_gateway import _ASGIServer, loopback_only
+from loopback import ASGIServer, read_body
+from test_gateway import loopback_only
 
 import codec
 from codec.gateway import AltcraftValidationMiddleware
@@ -86,12 +87,7 @@ def test_an_invalid_request_is_not_sent(client: ModuleType, loopback_only: None)
 
 def test_through_a_gateway_that_answers_with_http_statuses(client: ModuleType, loopback_only: None) -> None:
     async def upstream(scope: Any, receive: Any, send: Any) -> None:
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
+        body = await read_body(receive)
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
         content_type, answer = client.answer(scope["method"], scope["path"], headers, body)
         await send(
@@ -99,7 +95,7 @@ def test_through_a_gateway_that_answers_with_http_statuses(client: ModuleType, l
         )
         await send({"type": "http.response.body", "body": answer})
 
-    server = _ASGIServer(AltcraftValidationMiddleware(upstream, require_token=True, error_status="http"))
+    server = ASGIServer(AltcraftValidationMiddleware(upstream, require_token=True, error_status="http"))
     try:
         url = f"http://127.0.0.1:{server.port}"
         for fmt in ("xml", "json"):

@@ -26,7 +26,7 @@ from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
-import uvicorn  # the test extra has it: these tests must run, not skip
+from loopback import HOST, TIMEOUT, ASGIServer, read_body
 from test_wheel import _clean_env, installed, wheel
 
 import codec
@@ -34,8 +34,6 @@ from codec.gateway import AltcraftValidationMiddleware, AltcraftValidationWSGIMi
 
 __all__ = ["installed", "wheel"]  # fixtures of test_wheel, used here by name
 
-HOST = "127.0.0.1"
-TIMEOUT = 10.0
 EDIT = "/api/v1.1/relations/edit"
 VALID: dict[str, Any] = {
     "rel_id": 2,
@@ -102,12 +100,7 @@ def _echo_headers(method: str, path: str, headers: dict[str, str], body: bytes) 
 
 async def echo_asgi(scope: dict[str, Any], receive: Any, send: Any) -> None:
     assert scope["type"] == "http"
-    body = b""
-    while True:
-        message = await receive()
-        body += message.get("body", b"")
-        if not message.get("more_body"):
-            break
+    body = await read_body(receive)
     headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]}
     response_headers = _echo_headers(scope["method"], scope["path"], headers, body)
     encoded = [(name.encode(), value.encode("latin-1")) for name, value in response_headers]
@@ -127,28 +120,6 @@ def echo_wsgi(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
 
 
 # --- servers --------------------------------------------------------------------
-
-
-class _ASGIServer:
-    def __init__(self, app: Any) -> None:
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind((HOST, 0))
-        self.port = self.sock.getsockname()[1]
-        config = uvicorn.Config(app, lifespan="off", log_level="critical", access_log=False, timeout_keep_alive=5)
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + TIMEOUT
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.01)
-
-    def close(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(TIMEOUT)
-        self.sock.close()
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -179,13 +150,13 @@ class _WSGIServer:
 def serve(loopback_only: None) -> Iterator[Callable[..., int]]:
     """``serve(kind, **options)``: the port of a server of that kind running the
     echo upstream behind the middleware with those options (started once)."""
-    started: dict[tuple[str, tuple[tuple[str, Any], ...]], _ASGIServer | _WSGIServer] = {}
+    started: dict[tuple[str, tuple[tuple[str, Any], ...]], ASGIServer | _WSGIServer] = {}
 
     def serve(kind: str, **options: Any) -> int:
         key = (kind, tuple(sorted(options.items())))
         if key not in started:
             if kind == "asgi":
-                started[key] = _ASGIServer(AltcraftValidationMiddleware(echo_asgi, **options))
+                started[key] = ASGIServer(AltcraftValidationMiddleware(echo_asgi, **options))
             else:
                 started[key] = _WSGIServer(AltcraftValidationWSGIMiddleware(echo_wsgi, **options))
         return started[key].port

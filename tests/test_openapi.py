@@ -9,15 +9,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
-import threading
-import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from loopback import HOST, ASGIServer, read_body
 
 import codec
 from codec import openapi
@@ -25,7 +23,6 @@ from codec.gateway import AltcraftValidationMiddleware
 
 ROOT = Path(__file__).resolve().parents[1]
 VECTORS = ROOT / "vectors"
-HOST = "127.0.0.1"
 TIMEOUT = 30
 
 
@@ -186,10 +183,7 @@ class _Stub:
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
         assert scope["type"] == "http"
-        more = True
-        while more:
-            message = await receive()
-            more = message.get("more_body", False)
+        await read_body(receive)
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         path = scope["path"]
         if path == "/openapi.json":
@@ -213,30 +207,6 @@ class _Stub:
         await send({"type": "http.response.body", "body": body})
 
 
-class _Server:
-    def __init__(self, app: Any) -> None:
-        import uvicorn
-
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind((HOST, 0))
-        self.port = self.sock.getsockname()[1]
-        config = uvicorn.Config(app, lifespan="off", log_level="critical", access_log=False)
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
-        self.thread.start()
-        deadline = time.monotonic() + TIMEOUT
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.01)
-
-    def close(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(TIMEOUT)
-        self.sock.close()
-
-
 # Bounded for CI: examples per operation and phase; the seed makes a run repeatable.
 MAX_EXAMPLES = int(os.environ.get("ALTCRAFT_SCHEMATHESIS_EXAMPLES", "2"))
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
@@ -246,7 +216,7 @@ def test_schemathesis_finds_no_server_error_and_no_answer_outside_the_document(t
     command = Path(sys.executable).parent / "st"
     assert command.exists(), "schemathesis is in the test extra"
     stub = _Stub()
-    server = _Server(AltcraftValidationMiddleware(stub))
+    server = ASGIServer(AltcraftValidationMiddleware(stub), start_timeout=TIMEOUT)
     try:
         report = tmp_path / "report.ndjson"
         result = subprocess.run(
