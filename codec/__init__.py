@@ -2,7 +2,8 @@
 
 ``encode`` turns a request or response dict into the API's XML dialect and
 ``decode`` reads it back, losslessly (docs/dialect.md); ``validate`` checks a
-payload against its endpoint's JSON Schema.
+payload against its endpoint's JSON Schema. ``Endpoint`` prepares all three
+for one endpoint and direction, to be called again and again.
 """
 
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,7 @@ from ._errors import CodecError, DecodeError, EncodeError
 from ._limits import Limits
 
 if TYPE_CHECKING:
+    from ._endpoint import Endpoint
     from .schemas import (
         Direction,
         UnknownEndpointError,
@@ -42,6 +44,10 @@ _SCHEMA_NAMES = frozenset(
 
 
 def __getattr__(name: str) -> Any:
+    if name == "Endpoint":
+        from ._endpoint import Endpoint  # noqa: PLC0415
+
+        return Endpoint
     if name in _SCHEMA_NAMES:
         from . import schemas  # noqa: PLC0415
 
@@ -56,6 +62,7 @@ __all__ = [
     "DecodeError",
     "Direction",
     "EncodeError",
+    "Endpoint",
     "Limits",
     "UnknownEndpointError",
     "ValidationError",

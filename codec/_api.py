@@ -15,6 +15,7 @@ from ._limits import DEFAULT_LIMITS, Limits
 from ._shape import Kind, Shape
 
 if TYPE_CHECKING:
+    from ._endpoint import Endpoint
     from .schemas import Direction, ValidationError, Violation
 
 # codec.schemas (jsonschema, the schema files) is imported where it is used,
@@ -23,16 +24,21 @@ if TYPE_CHECKING:
 __all__ = ["decode", "encode"]
 
 
-def _shape_for(endpoint: str | None, direction: Direction | None) -> Shape | None:
+def _prepared(
+    endpoint: str | None, direction: Direction | None, validate: bool, strict: bool, limits: Limits
+) -> Endpoint | None:
+    """The shared prepared endpoint the keywords name, or ``None`` for the plain codec."""
     if endpoint is None:
         if direction is not None:
             raise TypeError("direction= needs endpoint=")
+        if validate:
+            raise TypeError("validate=True needs endpoint= and direction=")
         return None
     if direction is None:
         raise TypeError("endpoint= needs direction= ('request' or 'response')")
-    from . import schemas  # noqa: PLC0415
+    from ._endpoint import prepared  # noqa: PLC0415
 
-    return schemas.shape(endpoint, direction)
+    return prepared(endpoint, direction, strict=strict, limits=limits)
 
 
 def encode(
@@ -48,6 +54,9 @@ def encode(
 ) -> bytes:
     """Encode a request or response body as XML of the Altcraft dialect.
 
+    With ``endpoint`` this is :meth:`codec.Endpoint.encode` of a shared,
+    prepared :class:`codec.Endpoint`.
+
     Args:
         obj: a mapping of JSON-compatible values.
         pretty: indent the output (not canonical; decodes to the same value).
@@ -56,7 +65,7 @@ def encode(
         direction: ``"request"`` or ``"response"``; required with ``endpoint``.
         validate: check ``obj`` against the endpoint's schema first.
         strict: with ``validate``, refuse undocumented members at every level.
-        limits: the nesting depth bound.
+        limits: bounds on depth, size and element count, for validation too.
 
     Returns:
         UTF-8 XML; canonical (docs/dialect.md §10) unless ``pretty``.
@@ -66,14 +75,10 @@ def encode(
         ValidationError: ``validate`` is set and ``obj`` breaks the schema.
         UnknownEndpointError: no such endpoint.
     """
-    shape = _shape_for(endpoint, direction)
-    if validate:
-        if endpoint is None or direction is None:
-            raise TypeError("validate=True needs endpoint= and direction=")
-        from . import schemas  # noqa: PLC0415
-
-        schemas.validate(obj, endpoint=endpoint, direction=direction, strict=strict)
-    return _encode.encode(obj, pretty=pretty, shape=shape, limits=limits)
+    prepared = _prepared(endpoint, direction, validate, strict, limits)
+    if prepared is None:
+        return _encode.encode(obj, pretty=pretty, shape=None, limits=limits)
+    return prepared.encode(obj, pretty=pretty, validate=validate)
 
 
 def decode(
@@ -88,6 +93,9 @@ def decode(
 ) -> dict[str, Any]:
     """Decode XML of the Altcraft dialect to a dict.
 
+    With ``endpoint`` this is :meth:`codec.Endpoint.decode` of a shared,
+    prepared :class:`codec.Endpoint`.
+
     Args:
         data: the document, UTF-8 bytes or str.
         endpoint: the method, e.g. ``"relations/get"``: its schema says which
@@ -97,7 +105,7 @@ def decode(
         validate: also check the result against the endpoint's schema; each
             violation then carries the XML line of its element.
         strict: with ``validate``, refuse undocumented members at every level.
-        limits: bounds on size, depth and element count.
+        limits: bounds on size, depth and element count, for validation too.
 
     Raises:
         DecodeError: not a valid document of the dialect (line, JSON Pointer).
@@ -105,18 +113,10 @@ def decode(
         UnknownEndpointError: no such endpoint.
         TypeError: ``data`` is neither bytes nor str.
     """
-    shape = _shape_for(endpoint, direction)
-    value = _decode.decode(data, shape=shape, limits=limits)
-    if validate:
-        if endpoint is None or direction is None:
-            raise TypeError("validate=True needs endpoint= and direction=")
-        from . import schemas  # noqa: PLC0415
-
-        try:
-            schemas.validate(value, endpoint=endpoint, direction=direction, strict=strict)
-        except schemas.ValidationError as error:
-            raise with_lines(error, data, shape, limits) from None
-    return value
+    prepared = _prepared(endpoint, direction, validate, strict, limits)
+    if prepared is None:
+        return _decode.decode(data, shape=None, limits=limits)
+    return prepared.decode(data, validate=validate)
 
 
 def with_lines(

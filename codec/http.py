@@ -49,9 +49,10 @@ from typing import Any, Final, Literal, TypeAlias
 from urllib.parse import parse_qsl
 
 from . import _json, schemas
-from ._api import decode, encode, with_lines
+from ._api import decode, encode
 from ._api_errors import ApiError, ApiErrorCode
 from ._encode import _checked_json, _Refusal
+from ._endpoint import Endpoint, prepared
 from ._errors import DecodeError, EncodeError, pointer
 from ._limits import DEFAULT_LIMITS, Limits
 from .schemas import ValidationError, Violation
@@ -477,7 +478,9 @@ def _undeclared(text: str, charset: str) -> str:
     return text[: match.start()] + text[match.end() :]
 
 
-def _read_xml(body: bytes, charset: str, endpoint: str | None, limits: Limits) -> tuple[dict[str, Any], bytes | str]:
+def _read_xml(
+    body: bytes, charset: str, endpoint: Endpoint | None, limits: Limits
+) -> tuple[dict[str, Any], bytes | str]:
     """The payload, and the document as the decoder read it (for error lines)."""
     data: bytes | str
     if charset == "utf-8":
@@ -485,10 +488,7 @@ def _read_xml(body: bytes, charset: str, endpoint: str | None, limits: Limits) -
     else:
         data = _undeclared(_unicode(body, charset).removeprefix("\ufeff"), charset)
     try:
-        if endpoint is None:
-            payload = decode(data, limits=limits)
-        else:
-            payload = decode(data, endpoint=endpoint, direction="request", limits=limits)
+        payload = decode(data, limits=limits) if endpoint is None else endpoint.decode(data)
     except DecodeError as exc:
         # Say "malformed XML" once, whether or not the decoder's message starts with it.
         raise _malformed(f"malformed XML: {_clip(str(exc).removeprefix('malformed XML: '))}") from None
@@ -651,6 +651,7 @@ def read_body(
     """
     fields, query = head.fields, head.query
     payload: dict[str, Any] | None = None
+    endpoint = prepared(head.endpoint, "request", strict=strict, limits=limits) if head.known else None
     try:
         params = _params(query, strict=True)
         request_format, charset = _body_format(fields, body)
@@ -664,7 +665,7 @@ def read_body(
         elif request_format == "json":
             payload = _read_json(body, charset, limits)
         else:
-            payload, document = _read_xml(body, charset, head.endpoint if head.known else None, limits)
+            payload, document = _read_xml(body, charset, endpoint, limits)
         body_token = payload.get("token")
         token = body_token if isinstance(body_token, str) and body_token else _bearer(fields) or params.get("token")
         if require_token and not token:
@@ -673,8 +674,8 @@ def read_body(
                 "send it as the body's token or in an Authorization: Bearer header",
                 status=401,
             )
-        if validate and head.known:
-            _check(payload, head.endpoint, strict, document or None, limits)
+        if validate and endpoint is not None:
+            _check(payload, endpoint, document or None)
     except HttpError as error:
         # The caller's format is worked out only for an error: most requests have none.
         error.response_format = _negotiate(fields, _params(query, strict=False), payload)
@@ -690,13 +691,11 @@ def read_body(
     )
 
 
-def _check(payload: dict[str, Any], endpoint: str, strict: bool, document: bytes | str | None, limits: Limits) -> None:
+def _check(payload: dict[str, Any], endpoint: Endpoint, document: bytes | str | None) -> None:
     try:
-        schemas.validate(payload, endpoint=endpoint, direction="request", strict=strict)
+        endpoint.validate(payload)
     except ValidationError as error:
-        located = error
-        if document is not None:
-            located = with_lines(error, document, schemas.shape(endpoint, "request"), limits)
+        located = error if document is None else endpoint.located(error, document)
         raise HttpError(
             ApiErrorCode.VALIDATION_ERROR,
             _violations_text(located.errors),

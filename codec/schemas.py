@@ -39,6 +39,7 @@ __all__ = [
     "Direction",
     "UnknownEndpointError",
     "ValidationError",
+    "Validator",
     "Violation",
     "backend",
     "documents",
@@ -871,6 +872,94 @@ def _keyword(error: jsonschema.ValidationError) -> str:
     return str(error.validator)
 
 
+class Validator:
+    """The schema check of one endpoint's direction, prepared once.
+
+    What :func:`validate` works out on every call (the endpoint's name, its
+    schema, the backend and its compiled validator) is done here once; a
+    server checking the same endpoint over and over keeps one and calls
+    :meth:`validate`. :class:`codec.Endpoint` holds one.
+
+    Args: as :func:`validate`, less the payload.
+
+    Raises:
+        UnknownEndpointError: no such endpoint.
+        ValueError: an unknown ``direction`` or ``backend``, or
+            ``"jsonschema-rs"`` when it is not installed.
+    """
+
+    __slots__ = ("_fast", "_schema_id", "backend", "direction", "endpoint", "limits", "strict")
+
+    def __init__(
+        self,
+        endpoint: str,
+        direction: Direction,
+        *,
+        strict: bool = False,
+        backend: Backend = "auto",
+        limits: Limits = DEFAULT_LIMITS,
+    ) -> None:
+        self._schema_id = _schema_id(endpoint, direction)
+        self.endpoint: str = _normalize(endpoint)
+        self.direction: Direction = direction
+        self.strict = strict
+        self.limits = limits
+        self.backend: str = _chosen(backend)
+        self._fast: Any = None  # compiled on first use: decoding alone never needs it
+
+    def __repr__(self) -> str:
+        return f"Validator({self.endpoint!r}, {self.direction!r}, strict={self.strict}, backend={self.backend!r})"
+
+    def validate(self, payload: Any) -> None:
+        """Check ``payload``; as :func:`validate`.
+
+        Raises:
+            ValidationError: the payload is invalid; ``.errors`` has every violation.
+        """
+        payload, refused = _past_limits(payload, self.limits)
+        if refused is not None:
+            raise ValidationError([refused], best=refused, endpoint=self.endpoint, direction=self.direction)
+        if self.backend == "jsonschema-rs":
+            # The fast backend only says valid or not; an invalid payload's
+            # violations are always the reference's, so they read the same.
+            if self._fast is None:
+                self._fast = _fast_validator(self._schema_id, self.strict)
+            try:
+                if self._fast.is_valid(payload):
+                    return
+            except ValueError:
+                pass  # a value jsonschema-rs cannot convert (a set, bytes...): the reference decides
+        violations, best = _violations(payload, self._schema_id, self.strict)
+        if best is not None:
+            raise ValidationError(violations, best=best, endpoint=self.endpoint, direction=self.direction)
+
+    def iter_errors(self, payload: Any) -> Iterator[Violation]:
+        """Every way ``payload`` breaks the schema, sorted by path; as :func:`iter_errors`."""
+        payload, refused = _past_limits(payload, self.limits)
+        if refused is not None:
+            yield refused
+            return
+        violations, _ = _violations(payload, self._schema_id, self.strict)
+        yield from sorted(violations, key=_sort_key)
+
+
+def _chosen(backend: Backend) -> str:
+    if backend == "auto":
+        return globals()["backend"]()  # type: ignore[no-any-return]
+    if backend == "jsonschema-rs":
+        if _fast_module() is None:
+            raise ValueError("the jsonschema-rs backend is not installed (pip install 'altcraft-codec[fast]')")
+        return backend
+    if backend != "jsonschema":
+        raise ValueError(f"unknown backend {backend!r}")
+    return backend
+
+
+@lru_cache(maxsize=256)
+def _validator(endpoint: str, direction: Direction, strict: bool, backend: Backend, limits: Limits) -> Validator:
+    return Validator(endpoint, direction, strict=strict, backend=backend, limits=limits)
+
+
 def iter_errors(
     payload: Any,
     *,
@@ -886,13 +975,8 @@ def iter_errors(
     Raises:
         UnknownEndpointError: no such endpoint.
     """
-    schema_id = _schema_id(endpoint, direction)
-    payload, refused = _past_limits(payload, limits)
-    if refused is not None:
-        yield refused
-        return
-    violations, _ = _violations(payload, schema_id, strict)
-    yield from sorted(violations, key=_sort_key)
+    validator = _validator(endpoint, direction, strict, "jsonschema", limits)  # raises here, not at next()
+    return validator.iter_errors(payload)
 
 
 def validate(
@@ -905,6 +989,8 @@ def validate(
     limits: Limits = DEFAULT_LIMITS,
 ) -> None:
     """Check ``payload`` against the schema of ``endpoint``'s ``direction``.
+
+    A :class:`Validator` does this with the per-call preparation done once.
 
     Args:
         payload: a decoded request or response body (any Mapping is an object,
@@ -925,25 +1011,9 @@ def validate(
         ValidationError: the payload is invalid; ``.errors`` has every violation.
         UnknownEndpointError: no such endpoint.
     """
-    schema_id = _schema_id(endpoint, direction)
-    name = _normalize(endpoint)
-    payload, refused = _past_limits(payload, limits)
-    if refused is not None:
-        raise ValidationError([refused], best=refused, endpoint=name, direction=direction)
-    chosen = globals()["backend"]() if backend == "auto" else backend
-    if chosen == "jsonschema-rs":
-        if _fast_module() is None:
-            raise ValueError("the jsonschema-rs backend is not installed (pip install 'altcraft-codec[fast]')")
-        try:
-            if _fast_validator(schema_id, strict).is_valid(payload):
-                return
-        except ValueError:
-            pass  # a value jsonschema-rs cannot convert (a set, bytes...): the reference decides
-    elif chosen != "jsonschema":
-        raise ValueError(f"unknown backend {backend!r}")
-    violations, best = _violations(payload, schema_id, strict)
-    if best is not None:
-        raise ValidationError(violations, best=best, endpoint=name, direction=direction)
+    # "auto" is resolved on each call: ALTCRAFT_CODEC_BACKEND may change.
+    chosen: Any = _chosen(backend)
+    _validator(endpoint, direction, strict, chosen, limits).validate(payload)
 
 
 # --- shapes -----------------------------------------------------------------

@@ -277,8 +277,10 @@ def test_auto_really_runs_the_fast_backend(monkeypatch: pytest.MonkeyPatch) -> N
         return original(uri, strict)
 
     monkeypatch.setattr(schemas, "_fast_validator", spy)
+    schemas._validator.cache_clear()  # prepared validators compile their fast one on first use
     codec.validate(RELATIONS_GET, endpoint="relations/get", direction="request")
     assert calls == [schema_id("relations/get", "request")]
+    assert schemas.Validator("relations/get", "request").backend == "jsonschema-rs"
     assert isinstance(original(calls[0], False), jsonschema_rs.Validator)
 
 
