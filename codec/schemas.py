@@ -350,6 +350,7 @@ def _reference_validator(schema_id: str, strict: bool) -> jsonschema.protocols.V
     return validator
 
 
+@cache  # an import statement costs more than the validation of a small payload
 def _fast_module() -> Any:
     try:
         import jsonschema_rs  # noqa: PLC0415 - optional extra
