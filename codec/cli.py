@@ -13,8 +13,9 @@ read and write as the endpoint means it (docs/dialect.md §8), and --validate
 or --strict to check against its schema.
 
 FILE defaults to standard input (also ``-``); output goes to standard output.
-Exit status: 0 on success, 1 on invalid input (``FILE:LINE: message`` on
-standard error; ``FILE:LINE:COL:`` for JSON), 2 on a usage error. A reader
+Exit status: 0 on success, 1 on invalid input (``FILE:LINE:COL: /pointer:
+message`` on standard error, each part when known: XML elements have no
+column, see codec._errors.where), 2 on a usage error. A reader
 that goes away (``| head``) ends the command quietly with status 141, as a
 filter killed by SIGPIPE, and Ctrl-C with 130; a closed or full standard
 output is status 1.
@@ -422,7 +423,8 @@ def _add_validate(commands: Any) -> None:
         "validate",
         help=summary,
         description=summary
-        + ". Text output is one 'FILE:LINE:COL: /pointer: message' line per problem (XML: no column); "
+        + ". Text output is one 'FILE:LINE:COL: /pointer: message' line per problem (XML: a column only "
+        "when it is malformed); "
         "nothing when every file is valid. Exit 0: all valid; 1: any invalid or unreadable; 2: usage.",
     )
     sub.add_argument("files", nargs="+", metavar="FILE", help="payload files ('-' for standard input)")
