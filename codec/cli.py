@@ -46,7 +46,7 @@ from ._errors import CodecError, DecodeError, EncodeError, where
 from ._limits import DEFAULT_LIMITS, Limits
 
 if TYPE_CHECKING:  # codec.schemas loads jsonschema: only the schema options import it
-    from .schemas import ValidationError, Violation
+    from .schemas import UnknownEndpointError, ValidationError, Violation
 
 __all__ = ["main"]
 
@@ -206,9 +206,7 @@ def _load_json(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> tuple
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        start = data.rfind(b"\n", 0, exc.start) + 1
-        column = len(data[start : exc.start].decode("utf-8", "replace")) + 1
-        line = data.count(b"\n", 0, exc.start) + 1
+        line, column = _jsonpos.byte_line_col(data, exc.start)
         raise _InputError(name, [_Problem("the JSON is not UTF-8", line=line, column=column)]) from None
     try:
         return text, _json.loads(text, max_int_digits=limits.max_int_digits)
@@ -262,7 +260,7 @@ def _invalid_payload(exc: CodecError) -> ValidationError | None:
 # --- endpoints ----------------------------------------------------------------
 
 
-def _unknown_endpoint(exc: Any) -> str:
+def _unknown_endpoint(exc: UnknownEndpointError) -> str:
     hint = f"; did you mean {' or '.join(exc.suggestions)}?" if exc.suggestions else ""
     return f"unknown endpoint {exc.endpoint!r}{hint} ('{_PROG} endpoints' lists them)"
 
