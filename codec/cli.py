@@ -250,8 +250,9 @@ def _decode_problem(exc: DecodeError) -> _Problem:
 
 
 def _invalid_payload(exc: CodecError) -> ValidationError | None:
-    """``exc`` if it is a ValidationError. Only validation raises one, and it
-    has loaded codec.schemas by then; the import is not paid before."""
+    """``exc`` if it is a ValidationError, else None. Imported here, on a
+    failure: a successful plain encode or decode never loads jsonschema, and
+    only validation, which has loaded it already, raises one."""
     from .schemas import ValidationError  # noqa: PLC0415 - jsonschema: not for plain encode/decode
 
     return exc if isinstance(exc, ValidationError) else None
