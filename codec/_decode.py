@@ -191,8 +191,8 @@ def _parse(raw: bytes) -> _Element:
         errors = parser.error_log.filter_from_errors()
         entry = errors[0] if errors else None
         if entry is not None:
-            msg = f"malformed XML: {entry.message.strip()} (column {entry.column})"
-            raise DecodeError(msg, line=entry.line or None) from None
+            msg = f"malformed XML: {entry.message.strip()}"
+            raise DecodeError(msg, line=entry.line or None, column=entry.column or None) from None
         raise DecodeError(f"malformed XML: {exc}", line=exc.lineno or None) from None
 
 

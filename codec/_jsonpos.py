@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable
 from typing import Final
 
-__all__ = ["first_problem", "line_col", "too_deep", "value_positions"]
+__all__ = ["byte_line_col", "first_problem", "line_col", "too_deep", "value_positions"]
 
 # Whitespace, then one token: a string, a punctuation mark, or an atom (a
 # number or a literal, up to the next delimiter). A string that does not end
@@ -231,3 +231,10 @@ def line_col(text: str, positions: Iterable[int]) -> dict[int, tuple[int, int]]:
         result[position] = (line, position - line_start + 1)
         previous = position
     return result
+
+
+def byte_line_col(data: bytes, index: int) -> tuple[int, int]:
+    """The 1-based line and column (in characters) of byte ``index`` of UTF-8
+    ``data``, which may stop being UTF-8 there (where a text cannot be had)."""
+    start = data.rfind(b"\n", 0, index) + 1
+    return data.count(b"\n", 0, index) + 1, len(data[start:index].decode("utf-8", "replace")) + 1

@@ -13,8 +13,9 @@ read and write as the endpoint means it (docs/dialect.md §8), and --validate
 or --strict to check against its schema.
 
 FILE defaults to standard input (also ``-``); output goes to standard output.
-Exit status: 0 on success, 1 on invalid input (``FILE:LINE: message`` on
-standard error; ``FILE:LINE:COL:`` for JSON), 2 on a usage error. A reader
+Exit status: 0 on success, 1 on invalid input (``FILE:LINE:COL: /pointer:
+message`` on standard error, each part when known: XML elements have no
+column, see codec._errors.where), 2 on a usage error. A reader
 that goes away (``| head``) ends the command quietly with status 141, as a
 filter killed by SIGPIPE, and Ctrl-C with 130; a closed or full standard
 output is status 1.
@@ -36,12 +37,16 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, BinaryIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from . import __version__, _json, _jsonpos, conformance
 from ._api import decode, encode
-from ._errors import CodecError, DecodeError, EncodeError
+from ._errors import CodecError, DecodeError, EncodeError, where
 from ._limits import DEFAULT_LIMITS, Limits
+
+if TYPE_CHECKING:  # codec.schemas loads jsonschema: only the schema options import it
+    from .schemas import UnknownEndpointError, ValidationError, Violation
 
 __all__ = ["main"]
 
@@ -68,13 +73,7 @@ class _Problem:
     keyword: str | None = None
 
     def text(self, name: str) -> str:
-        where = name
-        if self.line is not None:
-            where += f":{self.line}" + (f":{self.column}" if self.column is not None else "")
-        if self.keyword is not None:
-            return f"{where}: {self.path or '/'}: {self.message}"
-        tail = f" (at {self.path})" if self.path else ""
-        return f"{where}: {self.message}{tail}"
+        return f"{where(name, self.line, self.column, self.path)}: {self.message}"
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -207,9 +206,7 @@ def _load_json(name: str, data: bytes, limits: Limits = DEFAULT_LIMITS) -> tuple
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        start = data.rfind(b"\n", 0, exc.start) + 1
-        column = len(data[start : exc.start].decode("utf-8", "replace")) + 1
-        line = data.count(b"\n", 0, exc.start) + 1
+        line, column = _jsonpos.byte_line_col(data, exc.start)
         raise _InputError(name, [_Problem("the JSON is not UTF-8", line=line, column=column)]) from None
     try:
         return text, _json.loads(text, max_int_digits=limits.max_int_digits)
@@ -232,7 +229,7 @@ def _at(text: str, position: int | None, problem: _Problem) -> _Problem:
     return _Problem(problem.message, problem.path, line, column, problem.keyword)
 
 
-def _json_violations(text: str, violations: Sequence[Any]) -> list[_Problem]:
+def _json_violations(text: str, violations: Sequence[Violation]) -> list[_Problem]:
     """Schema violations of a JSON text, each at the line:col of its value."""
     offsets = _jsonpos.value_positions(text, {v.path for v in violations})
     places = _jsonpos.line_col(text, offsets.values())
@@ -243,19 +240,28 @@ def _json_violations(text: str, violations: Sequence[Any]) -> list[_Problem]:
     return problems
 
 
-def _xml_violations(violations: Sequence[Any]) -> list[_Problem]:
+def _xml_violations(violations: Sequence[Violation]) -> list[_Problem]:
     """Schema violations of an XML document, at the line of the element (lxml has no column)."""
     return [_Problem(v.message, v.path, v.line, None, v.keyword) for v in violations]
 
 
 def _decode_problem(exc: DecodeError) -> _Problem:
-    return _Problem(exc.msg, exc.path or None, exc.line)
+    return _Problem(exc.msg, exc.path or None, exc.line, exc.column)
+
+
+def _invalid_payload(exc: CodecError) -> ValidationError | None:
+    """``exc`` if it is a ValidationError, else None. Imported here, on a
+    failure: a successful plain encode or decode never loads jsonschema, and
+    only validation, which has loaded it already, raises one."""
+    from .schemas import ValidationError  # noqa: PLC0415 - jsonschema: not for plain encode/decode
+
+    return exc if isinstance(exc, ValidationError) else None
 
 
 # --- endpoints ----------------------------------------------------------------
 
 
-def _unknown_endpoint(exc: Any) -> str:
+def _unknown_endpoint(exc: UnknownEndpointError) -> str:
     hint = f"; did you mean {' or '.join(exc.suggestions)}?" if exc.suggestions else ""
     return f"unknown endpoint {exc.endpoint!r}{hint} ('{_PROG} endpoints' lists them)"
 
@@ -297,7 +303,7 @@ def _schema_options(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _invalid(name: str, error: Any, problems: list[_Problem]) -> _InputError:
+def _invalid(name: str, error: ValidationError, problems: list[_Problem]) -> _InputError:
     """A ValidationError as one FILE:LINE: line per violation, under a header."""
     return _InputError(name, problems, header=f"invalid {error.endpoint} {error.direction}:")
 
@@ -312,9 +318,10 @@ def _encode_command(args: argparse.Namespace) -> int:
         position = _jsonpos.value_positions(text, [exc.path]).get(exc.path)
         raise _InputError(name, [_at(text, position, _Problem(exc.msg, exc.path or None))]) from None
     except CodecError as exc:
-        if not hasattr(exc, "errors"):  # a ValidationError (codec.schemas is not imported for plain encoding)
+        invalid = _invalid_payload(exc)
+        if invalid is None:
             raise
-        raise _invalid(name, exc, _json_violations(text, exc.errors)) from None
+        raise _invalid(name, invalid, _json_violations(text, invalid.errors)) from None
     _out(output + b"\n")
     return 0
 
@@ -327,9 +334,10 @@ def _decode_command(args: argparse.Namespace) -> int:
     except DecodeError as exc:
         raise _InputError(name, [_decode_problem(exc)]) from None
     except CodecError as exc:
-        if not hasattr(exc, "errors"):
+        invalid = _invalid_payload(exc)
+        if invalid is None:
             raise
-        raise _invalid(name, exc, _xml_violations(exc.errors)) from None
+        raise _invalid(name, invalid, _xml_violations(invalid.errors)) from None
     _out(_json.dumps(value, indent="  " if args.pretty else None) + "\n")
     return 0
 
@@ -414,7 +422,8 @@ def _add_validate(commands: Any) -> None:
         "validate",
         help=summary,
         description=summary
-        + ". Text output is one 'FILE:LINE:COL: /pointer: message' line per problem (XML: no column); "
+        + ". Text output is one 'FILE:LINE:COL: /pointer: message' line per problem (XML: a column only "
+        "when it is malformed); "
         "nothing when every file is valid. Exit 0: all valid; 1: any invalid or unreadable; 2: usage.",
     )
     sub.add_argument("files", nargs="+", metavar="FILE", help="payload files ('-' for standard input)")
@@ -486,43 +495,92 @@ def _add_schema(commands: Any) -> None:
 
 # --- conformance --------------------------------------------------------------
 
-_CONFORMANCE_ERROR = f"{_PROG} conformance: error: "
+
+def _conformance_programs(args: argparse.Namespace) -> dict[str, conformance.Command]:
+    """The commands under test, by role; each checked to start."""
+    programs = {}
+    for role in ("decoder", "encoder", "validator"):
+        text = getattr(args, role)
+        if text is None:
+            continue
+        try:
+            program = conformance.Command(text, timeout=args.timeout)
+        except ValueError as exc:
+            raise _UsageError(f"--{role}: {exc}") from None
+        problem = program.check()
+        if problem is not None:
+            raise _UsageError(f"--{role}: {problem}")
+        programs[role] = program
+    if not programs:
+        raise _UsageError("give at least one of --decoder, --encoder, --validator")
+    return programs
 
 
 def _conformance_command(args: argparse.Namespace) -> int:
+    """The report on standard output; 1 when a selected case failed."""
     if args.vectors is None and conformance.default_vectors_dir() is None:
         raise _UsageError(
             "no vectors/ folder next to the installed package (the wheel does not ship it): "
             "pass --vectors DIR, the vectors/ folder of a clone or of the sdist"
         )
-    # The runner prints its usage errors itself and exits 2; they are caught
-    # here so that they come with the subcommand's usage, like every other.
-    captured = io.StringIO()
     try:
-        with contextlib.redirect_stderr(captured):
-            conformance.command(args, io.BytesIO())
-    except BrokenPipeError:
-        raise
-    except OSError as exc:  # --junit FILE that cannot be written
-        where = f" {exc.filename}" if exc.filename else ""
-        _err(f"{_PROG} conformance: cannot write{where}: {exc.strerror or exc}")
-        return 1
-    except SystemExit as exc:
-        text = captured.getvalue()
-        if exc.code == 2 and text.startswith(_CONFORMANCE_ERROR):
-            raise _UsageError(text[len(_CONFORMANCE_ERROR) :].strip()) from None
-        if text:
-            _err(text.rstrip("\n"))
-        return exc.code if isinstance(exc.code, int) else 1
-    if captured.getvalue():
-        _err(captured.getvalue().rstrip("\n"))
-    return 0
+        cases = conformance.select(
+            conformance.load(args.vectors), kinds=args.kind, ids=args.id, flags=args.flag, skip_schema=args.skip_schema
+        )
+    except (OSError, ValueError) as exc:
+        raise _UsageError(f"cannot read the vectors: {exc}") from None
+    if args.list:
+        _out("".join(f"{case.id}\t{case.kind}\t{case.rule}\t{','.join(sorted(case.flags))}\n" for case in cases))
+        return 0
+    programs = _conformance_programs(args)
+    results = conformance.run(
+        cases,
+        decoder=programs.get("decoder"),
+        encoder=programs.get("encoder"),
+        validator=programs.get("validator"),
+        canonical=args.canonical,
+        check_lines=args.check_lines,
+        jobs=args.jobs or None,
+    )
+    _out(conformance.report(results))
+    if args.junit:
+        try:
+            Path(args.junit).write_bytes(conformance.junit_xml(results))
+        except OSError as exc:
+            _err(f"{_PROG} conformance: cannot write {args.junit}: {exc.strerror or exc}")
+            return 1
+    return 1 if any(result.status == "failed" for result in results) else 0
 
 
 def _add_conformance(commands: Any) -> None:
     summary = "run the test vectors against an implementation (see vectors/README.md)"
     sub = commands.add_parser("conformance", help=summary, description=summary)
-    conformance.add_arguments(sub)
+    sub.add_argument("--decoder", metavar="CMD", help="command that reads XML on stdin and prints JSON")
+    sub.add_argument("--encoder", metavar="CMD", help="command that reads JSON on stdin and prints XML")
+    sub.add_argument(
+        "--validator", metavar="CMD", help="command that reads a JSON payload and exits non-zero if it is invalid"
+    )
+    sub.add_argument("--vectors", metavar="DIR", help="the vectors folder (default: the checkout's vectors/)")
+    sub.add_argument(
+        "--kind", action="append", default=[], choices=conformance.KINDS, help="run only this kind (repeatable)"
+    )
+    sub.add_argument(
+        "--id", action="append", default=[], metavar="PATTERN", help="run only ids matching this glob (repeatable)"
+    )
+    sub.add_argument(
+        "--flag", action="append", default=[], metavar="FLAG", help="run only cases carrying this flag (repeatable)"
+    )
+    sub.add_argument(
+        "--skip-schema", action="store_true", help="skip the cases that need schema support (endpoints, validation)"
+    )
+    sub.add_argument("--canonical", action="store_true", help="also require the encoder's output byte for byte")
+    sub.add_argument(
+        "--check-lines", action="store_true", help="require the line of a refusal (stderr 'NAME:LINE: message')"
+    )
+    sub.add_argument("--junit", metavar="FILE", help="also write JUnit XML to FILE")
+    sub.add_argument("--timeout", type=float, default=10.0, metavar="S", help="seconds per command (default 10)")
+    sub.add_argument("--jobs", type=int, default=0, metavar="N", help="cases run at once (default: CPU count)")
+    sub.add_argument("--list", action="store_true", help="list the selected cases and exit")
     sub.set_defaults(handler=_conformance_command, subparser=sub)
 
 

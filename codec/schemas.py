@@ -31,7 +31,7 @@ import referencing
 import referencing.exceptions
 from referencing.jsonschema import DRAFT202012
 
-from ._errors import CodecError, pointer
+from ._errors import CodecError, pointer, where
 from ._limits import DEFAULT_LIMITS, Limits
 from ._shape import Kind, Shape
 
@@ -80,10 +80,7 @@ class Violation:
     line: int | None = None
 
     def __str__(self) -> str:
-        where = self.path or "/"
-        if self.line is not None:
-            where = f"line {self.line}: {where}"
-        return f"{where}: {self.message}"
+        return f"{where(line=self.line, pointer=self.path)}: {self.message}"
 
 
 class ValidationError(CodecError):

@@ -114,7 +114,7 @@ def test_decode_keeps_big_integers_exact() -> None:
 def test_decode_refuses_integers_over_the_digit_limit() -> None:
     result = run("decode", stdin=f"<xml>\n<a>{'7' * 4301}</a></xml>".encode())
     assert result.returncode == 1
-    assert result.stderr.decode().startswith("<stdin>:2: an integer of 4301 digits")
+    assert result.stderr.decode().startswith("<stdin>:2: /a: an integer of 4301 digits")
 
 
 def test_pretty(tmp_path: Path) -> None:
@@ -132,25 +132,27 @@ def test_pretty(tmp_path: Path) -> None:
     assert len(compact.decode().strip().splitlines()) == 1
 
 
+# A malformed document is placed at LINE:COL, the column as libxml2 reports
+# it (past the offending token); a refused element at its LINE and pointer.
 @pytest.mark.parametrize(
-    ("document", "line", "words"),
+    ("document", "where", "words"),
     [
-        pytest.param(b"<xml>\n<a>1</a>\n<b>\n</xml>\n", 4, "malformed", id="unclosed"),
-        pytest.param(b"<xml>\n<a>1</a>\n<b>2</c>\n</xml>\n", 3, "malformed", id="mismatched"),
-        pytest.param(b"<xml>\n<a>1</a>\n</b>\n</xml>\n", 3, "malformed", id="stray-end-tag"),
-        pytest.param(b"<xml>\n\n\n\n<a>&bogus;</a>\n</xml>\n", 5, "", id="undefined-entity"),
-        pytest.param(b"<xml>\n<a>\n<b x='true'>1</b>\n</a>\n</xml>\n", 3, "/a/b", id="unknown-attribute"),
-        pytest.param(b"<xml>\n<a>\n\n<q json='true'>{]</q>\n</a>\n</xml>\n", 4, "/a/q", id="bad-embedded-json"),
-        pytest.param(b'<?xml version="1.0"?>\n<!DOCTYPE xml>\n<xml/>', 2, "DOCTYPE", id="doctype"),
-        pytest.param(b"<root/>", 1, "root", id="wrong-root"),
-        pytest.param(b"<xml><a>\xff</a></xml>", 1, "", id="invalid-utf8"),
+        pytest.param(b"<xml>\n<a>1</a>\n<b>\n</xml>\n", "4:7", "malformed", id="unclosed"),
+        pytest.param(b"<xml>\n<a>1</a>\n<b>2</c>\n</xml>\n", "3:9", "malformed", id="mismatched"),
+        pytest.param(b"<xml>\n<a>1</a>\n</b>\n</xml>\n", "3:5", "malformed", id="stray-end-tag"),
+        pytest.param(b"<xml>\n\n\n\n<a>&bogus;</a>\n</xml>\n", "5:11", "bogus", id="undefined-entity"),
+        pytest.param(b"<xml>\n<a>\n<b x='true'>1</b>\n</a>\n</xml>\n", "3: /a/b", "", id="unknown-attribute"),
+        pytest.param(b"<xml>\n<a>\n\n<q json='true'>{]</q>\n</a>\n</xml>\n", "4: /a/q", "", id="bad-embedded-json"),
+        pytest.param(b'<?xml version="1.0"?>\n<!DOCTYPE xml>\n<xml/>', "2", "DOCTYPE", id="doctype"),
+        pytest.param(b"<root/>", "1", "root", id="wrong-root"),
+        pytest.param(b"<xml><a>\xff</a></xml>", "1:9", "", id="invalid-utf8"),
     ],
 )
-def test_invalid_xml(tmp_path: Path, document: bytes, line: int, words: str) -> None:
+def test_invalid_xml(tmp_path: Path, document: bytes, where: str, words: str) -> None:
     source = tmp_path / "bad.xml"
     source.write_bytes(document)
     message = failed(run("decode", str(source)))
-    assert message.startswith(f"{source}:{line}: "), message
+    assert message.startswith(f"{source}:{where}: "), message
     assert words in message
     assert message.count("\n") == 1
 
@@ -159,9 +161,9 @@ def test_invalid_xml_on_stdin_and_relative_names(tmp_path: Path) -> None:
     document = b"<xml>\n<a>1</a>\n<b>2</c>\n</xml>\n"
     (tmp_path / "bad.xml").write_bytes(document)
     message = failed(run("decode", stdin=document))
-    assert re.match(r"(<stdin>|-):3: ", message), message
+    assert re.match(r"(<stdin>|-):3:9: ", message), message
     message = failed(run("decode", "bad.xml", cwd=tmp_path))
-    assert message.startswith("bad.xml:3: "), message
+    assert message.startswith("bad.xml:3:9: "), message
 
 
 # JSON errors carry LINE:COL (1-based, columns in characters): where the
@@ -442,7 +444,7 @@ def test_validate_many_files_one_line_per_problem(tmp_path: Path) -> None:
         "bad.json:2:13: /rel_id: '2' is not of type 'integer'",
         "bad.xml:2: /rel_id: 'two' is not of type 'integer'",
     ]
-    assert re.fullmatch(r"malformed\.xml:4: malformed XML: .*", lines[3]), lines[3]
+    assert re.fullmatch(r"malformed\.xml:4:7: malformed XML: .*", lines[3]), lines[3]
     assert lines[4].startswith("malformed.json:1:14: invalid JSON: Expecting property name"), lines[4]
     assert lines[5] == "nan.json:1:12: NaN is not a JSON value"
     assert lines[6] == "missing.json: cannot read: No such file or directory"
@@ -496,7 +498,7 @@ def test_validate_format_option_overrides_the_content(tmp_path: Path) -> None:
     _files(tmp_path, a_json=VALID_REQUEST, b_xml="<xml><rel_id>2</rel_id></xml>")
     forced = run("validate", "a.json", *REQUEST, "--format", "xml", cwd=tmp_path)
     assert forced.returncode == 1
-    assert forced.stdout.decode().startswith("a.json:1: malformed XML")
+    assert forced.stdout.decode().startswith("a.json:1:1: malformed XML")
     forced = run("validate", "b.xml", *REQUEST, "--format", "json", cwd=tmp_path)
     assert forced.returncode == 1
     assert forced.stdout.decode().startswith("b.xml:1:1: invalid JSON")

@@ -369,3 +369,23 @@ def test_the_adapter_speaks_the_protocol() -> None:
     assert done.stderr.startswith(b"<stdin>:2: ")
     done = adapter("validate", b'{"error": "0"}', ALTCRAFT_ENDPOINT="relations/get", ALTCRAFT_DIRECTION="response")
     assert (done.returncode, done.stdout) == (1, b'["/error"]\n')
+
+
+@pytest.mark.parametrize(
+    ("document", "expected"),
+    [
+        pytest.param(b"<xml>\n<a>1</a>\n<b>2</c>\n</xml>", "<stdin>:3:9: malformed XML: ", id="malformed"),
+        pytest.param(
+            b"<xml>\n<a>\n<b x='true'>1</b>\n</a>\n</xml>", "<stdin>:3: /a/b: unknown attribute", id="element"
+        ),
+    ],
+)
+def test_the_adapter_and_the_cli_place_a_refusal_alike(document: bytes, expected: str) -> None:
+    def stderr(command: str) -> str:
+        done = subprocess.run(shlex.split(command), input=document, capture_output=True, check=False, timeout=60)
+        assert done.returncode == 1
+        return done.stderr.decode()
+
+    said = stderr(f"{ADAPTER} decode")
+    assert said.startswith(expected), said
+    assert stderr(f"{CLI} decode") == said

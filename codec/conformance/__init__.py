@@ -31,16 +31,14 @@ adapter).
 
 One module per job: :mod:`.manifest` (the cases), :mod:`.programs` (commands
 and in-process functions under test), :mod:`.reference` (this library as a
-program), :mod:`.runner` (judging), :mod:`.reports` (text and JUnit) and
-:mod:`.commandline` (``altcraft-codec conformance``).
+program), :mod:`.runner` (judging) and :mod:`.reports` (text and JUnit). The
+command ``altcraft-codec conformance`` is in :mod:`codec.cli`.
 """
 
 from __future__ import annotations
 
 # "X as X": re-exported for callers of the single-module runner, though not in
 # the short __all__ below (mypy --strict needs the explicit form).
-from .commandline import add_arguments as add_arguments
-from .commandline import command as command
 from .manifest import DIRECTION_VARIABLE as DIRECTION_VARIABLE
 from .manifest import ENDPOINT_VARIABLE as ENDPOINT_VARIABLE
 from .manifest import KINDS as KINDS

@@ -9,7 +9,7 @@ import shutil
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
-from .._errors import CodecError, DecodeError
+from .._errors import CodecError, DecodeError, where
 from .manifest import SCHEMA_VARIABLES
 
 __all__ = ["Command", "Outcome", "Program", "Refusal", "in_process"]
@@ -106,8 +106,8 @@ def in_process(function: Callable[[bytes, Mapping[str, str]], bytes]) -> Program
         except Refusal as refusal:
             return Outcome(False, refusal.output, str(refusal))
         except DecodeError as error:
-            where = "" if error.line is None else f"{error.line}:"
-            return Outcome(False, diagnostics=f"<stdin>:{where} {error.msg}")
+            place = where("<stdin>", error.line, error.column, error.path or None)
+            return Outcome(False, diagnostics=f"{place}: {error.msg}")
         except CodecError as error:
             return Outcome(False, diagnostics=f"<stdin>: {error}")
         except Exception as exc:

@@ -12,6 +12,7 @@ from typing import Any, Final, Literal
 
 from .. import _json
 from .._api import decode
+from .._errors import where
 from .manifest import DIRECTION_VARIABLE, ENDPOINT_VARIABLE, STRICT_VARIABLE
 from .programs import Program, Refusal, in_process
 
@@ -57,7 +58,7 @@ def reference_validate(data: bytes, variables: Mapping[str, str]) -> bytes:
     violations = list(iter_errors(payload, strict=strict, **options))
     if violations:
         paths = sorted({v.path for v in violations})
-        message = "\n".join(f"<stdin>: {v.path or '/'}: {v.message}" for v in violations)
+        message = "\n".join(f"{where('<stdin>', v.line, pointer=v.path)}: {v.message}" for v in violations)
         raise Refusal(message, (json.dumps(paths) + "\n").encode("ascii"))
     return b""
 
