@@ -46,7 +46,8 @@ from ._errors import CodecError, DecodeError, EncodeError, where
 from ._limits import DEFAULT_LIMITS, Limits
 
 if TYPE_CHECKING:  # codec.schemas loads jsonschema: only the schema options import it
-    from .schemas import UnknownEndpointError, ValidationError, Violation
+    from ._endpoint import Endpoint
+    from .schemas import Direction, UnknownEndpointError, ValidationError, Violation
 
 __all__ = ["main"]
 
@@ -266,12 +267,14 @@ def _unknown_endpoint(exc: UnknownEndpointError) -> str:
     return f"unknown endpoint {exc.endpoint!r}{hint} ('{_PROG} endpoints' lists them)"
 
 
-def _check_endpoint(endpoint: str, direction: str) -> None:
-    from . import schemas  # noqa: PLC0415 - the schema layer is slow to import
+def _prepared(endpoint: str, direction: Direction, *, strict: bool = False) -> Endpoint:
+    """The endpoint, prepared once for every file of the command."""
+    from ._endpoint import Endpoint  # noqa: PLC0415 - the schema layer is slow to import
+    from .schemas import UnknownEndpointError  # noqa: PLC0415
 
     try:
-        schemas.shape(endpoint, direction)
-    except schemas.UnknownEndpointError as exc:
+        return Endpoint(endpoint, direction, strict=strict)
+    except UnknownEndpointError as exc:
         raise _UsageError(_unknown_endpoint(exc)) from None
 
 
@@ -288,19 +291,15 @@ def _add_endpoint_options(sub: argparse.ArgumentParser, *, required: bool) -> No
 # --- encode, decode -----------------------------------------------------------
 
 
-def _schema_options(args: argparse.Namespace) -> dict[str, Any]:
+def _schema_options(args: argparse.Namespace) -> tuple[Endpoint | None, bool]:
+    """The prepared endpoint of ``--endpoint``/``--direction`` (or none), and whether to validate."""
     if (args.endpoint is None) != (args.direction is None):
         raise _UsageError("--endpoint and --direction go together")
     if (args.validate or args.strict) and args.endpoint is None:
         raise _UsageError("--validate and --strict need --endpoint and --direction")
-    if args.endpoint is not None:
-        _check_endpoint(args.endpoint, args.direction)
-    return {
-        "endpoint": args.endpoint,
-        "direction": args.direction,
-        "validate": args.validate or args.strict,
-        "strict": args.strict,
-    }
+    if args.endpoint is None:
+        return None, False
+    return _prepared(args.endpoint, args.direction, strict=args.strict), args.validate or args.strict
 
 
 def _invalid(name: str, error: ValidationError, problems: list[_Problem]) -> _InputError:
@@ -309,11 +308,14 @@ def _invalid(name: str, error: ValidationError, problems: list[_Problem]) -> _In
 
 
 def _encode_command(args: argparse.Namespace) -> int:
-    options = _schema_options(args)
+    endpoint, validate = _schema_options(args)
     name, data = _read(args.file)
     text, value = _load_json(name, data)
     try:
-        output = encode(value, pretty=args.pretty, **options)
+        if endpoint is None:
+            output = encode(value, pretty=args.pretty)
+        else:
+            output = endpoint.encode(value, pretty=args.pretty, validate=validate)
     except EncodeError as exc:
         position = _jsonpos.value_positions(text, [exc.path]).get(exc.path)
         raise _InputError(name, [_at(text, position, _Problem(exc.msg, exc.path or None))]) from None
@@ -327,10 +329,10 @@ def _encode_command(args: argparse.Namespace) -> int:
 
 
 def _decode_command(args: argparse.Namespace) -> int:
-    options = _schema_options(args)
+    endpoint, validate = _schema_options(args)
     name, data = _read(args.file)
     try:
-        value = decode(data, **options)
+        value = decode(data) if endpoint is None else endpoint.decode(data, validate=validate)
     except DecodeError as exc:
         raise _InputError(name, [_decode_problem(exc)]) from None
     except CodecError as exc:
@@ -368,7 +370,7 @@ def _sniff(data: bytes) -> str:
     return "xml" if data.removeprefix(b"\xef\xbb\xbf").lstrip(b" \t\r\n").startswith(b"<") else "json"
 
 
-def _validate_one(path: str, args: argparse.Namespace) -> tuple[str, str | None, list[_Problem]]:
+def _validate_one(path: str, args: argparse.Namespace, endpoint: Endpoint) -> tuple[str, str | None, list[_Problem]]:
     """The name, format and problems of one file (none: valid)."""
     from . import schemas  # noqa: PLC0415
 
@@ -379,11 +381,11 @@ def _validate_one(path: str, args: argparse.Namespace) -> tuple[str, str | None,
     kind = _sniff(data) if args.format == "auto" else args.format
     try:
         if kind == "xml":
-            decode(data, endpoint=args.endpoint, direction=args.direction, validate=True, strict=args.strict)
+            endpoint.decode(data, validate=True)
         else:
             text, value = _load_json(name, data)
             try:
-                schemas.validate(value, endpoint=args.endpoint, direction=args.direction, strict=args.strict)
+                endpoint.validate(value)
             except schemas.ValidationError as exc:
                 return name, kind, _json_violations(text, exc.errors)
     except _InputError as exc:
@@ -396,10 +398,10 @@ def _validate_one(path: str, args: argparse.Namespace) -> tuple[str, str | None,
 
 
 def _validate_command(args: argparse.Namespace) -> int:
-    _check_endpoint(args.endpoint, args.direction)
+    endpoint = _prepared(args.endpoint, args.direction, strict=args.strict)
     files = []
     for path in args.files:
-        name, kind, problems = _validate_one(path, args)
+        name, kind, problems = _validate_one(path, args, endpoint)
         if args.output == "text":
             _out("".join(problem.text(name) + "\n" for problem in problems))
         files.append({"file": name, "format": kind, "valid": not problems, "errors": [p.as_json() for p in problems]})

@@ -8,7 +8,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Final, Literal
 
 from .. import _json
 from .._api import decode
@@ -16,19 +16,32 @@ from .._errors import where
 from .manifest import DIRECTION_VARIABLE, ENDPOINT_VARIABLE, STRICT_VARIABLE
 from .programs import Program, Refusal, in_process
 
+if TYPE_CHECKING:
+    from .._endpoint import Endpoint
+    from ..schemas import Direction
+
 __all__ = ["adapter_main", "reference_decode", "reference_encode", "reference_program", "reference_validate"]
 
 
-def _schema_options(variables: Mapping[str, str]) -> dict[str, Any]:
-    endpoint = variables.get(ENDPOINT_VARIABLE)
-    if not endpoint:
-        return {}
-    return {"endpoint": endpoint, "direction": variables.get(DIRECTION_VARIABLE) or "request"}
+def _endpoint(variables: Mapping[str, str]) -> Endpoint | None:
+    """The prepared endpoint the variables name (shared across cases), or ``None``."""
+    name = variables.get(ENDPOINT_VARIABLE)
+    if not name:
+        return None
+    from .._endpoint import prepared  # noqa: PLC0415 - the schema layer, only when a case names one
+
+    given = variables.get(DIRECTION_VARIABLE) or "request"
+    if given not in ("request", "response"):
+        raise Refusal(f"<stdin>: {DIRECTION_VARIABLE} must be 'request' or 'response', not {given!r}")
+    direction: Direction = "request" if given == "request" else "response"
+    strict = variables.get(STRICT_VARIABLE, "") not in ("", "0")
+    return prepared(name, direction, strict=strict)
 
 
 def reference_decode(data: bytes, variables: Mapping[str, str]) -> bytes:
     """Decode ``data`` with this library (schema-guided when the variables name an endpoint)."""
-    value = decode(data, **_schema_options(variables))
+    endpoint = _endpoint(variables)
+    value = decode(data) if endpoint is None else endpoint.decode(data)
     return (_json.dumps(value) + "\n").encode("utf-8")
 
 
@@ -40,22 +53,20 @@ def reference_encode(data: bytes, variables: Mapping[str, str]) -> bytes:
         value = _json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise Refusal(f"<stdin>: not a JSON document: {exc}") from None
-    return encode(value, **_schema_options(variables)) + b"\n"
+    endpoint = _endpoint(variables)
+    return (encode(value) if endpoint is None else endpoint.encode(value)) + b"\n"
 
 
 def reference_validate(data: bytes, variables: Mapping[str, str]) -> bytes:
     """Validate the JSON payload ``data``; refuses with the JSON array of error paths."""
-    from ..schemas import iter_errors  # noqa: PLC0415 - only the validator needs schemas
-
-    options = _schema_options(variables)
-    if not options:
+    endpoint = _endpoint(variables)
+    if endpoint is None:
         raise Refusal(f"<stdin>: {ENDPOINT_VARIABLE} is not set")
     try:
         payload = _json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise Refusal(f"<stdin>: not a JSON document: {exc}") from None
-    strict = variables.get(STRICT_VARIABLE, "") not in ("", "0")
-    violations = list(iter_errors(payload, strict=strict, **options))
+    violations = list(endpoint.iter_errors(payload))
     if violations:
         paths = sorted({v.path for v in violations})
         message = "\n".join(f"{where('<stdin>', v.line, pointer=v.path)}: {v.message}" for v in violations)
