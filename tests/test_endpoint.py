@@ -38,7 +38,9 @@ def test_the_prepared_endpoint_does_what_the_keywords_do(path: Path) -> None:
     endpoint = codec.Endpoint(name, direction)
     xml = endpoint.encode(payload)
     assert xml == codec.encode(payload, endpoint=name, direction=direction)
-    assert endpoint.encode(payload, pretty=True) == codec.encode(payload, endpoint=name, direction=direction, pretty=True)
+    assert endpoint.encode(payload, pretty=True) == codec.encode(
+        payload, endpoint=name, direction=direction, pretty=True
+    )
     assert endpoint.decode(xml, validate=True) == payload == codec.decode(xml, endpoint=name, direction=direction)
     endpoint.validate(payload)
     assert list(endpoint.iter_errors(payload)) == []
