@@ -61,6 +61,7 @@ _local = threading.local()
 
 
 def _parser() -> etree.XMLParser:
+    """This thread's parser: hardened (§9), dropping comments and PIs (§7)."""
     parser: etree.XMLParser | None = getattr(_local, "parser", None)
     if parser is None:
         parser = etree.XMLParser(
@@ -125,6 +126,7 @@ def _ascii(latin1: str) -> str:
 
 
 def _prepare(data: bytes | bytearray | memoryview | str, limits: Limits) -> bytes:
+    """``data`` as UTF-8 bytes, checked before parsing: size, byte order marks, prolog (§9)."""
     if isinstance(data, str):
         try:
             raw = data.encode("utf-8")
@@ -162,7 +164,7 @@ def _start_tags(raw: bytes, start: int = 0, end: int | None = None) -> int:
 
 
 def _check_element_count(raw: bytes, max_elements: int) -> None:
-    """Refuse a document of more than ``max_elements`` elements before lxml
+    """Refuse (§9) a document of more than ``max_elements`` elements before lxml
     builds its tree (a tree of 8 million elements takes about a gigabyte).
 
     In well-formed XML a "<" occurs in text or attribute values only inside
@@ -241,6 +243,7 @@ class _Reader:
         self.attributes = attributes
 
     def document(self, root: _Element, shape: Shape | None) -> dict[str, Any]:
+        """The object the root element holds (§2)."""
         if root.tag != ROOT:
             raise _ElementError(f"the root element must be <{ROOT}>, not <{root.tag}>", root)
         self.budget -= 1
@@ -345,7 +348,8 @@ class _Reader:
         return result
 
     def single(self, element: _Element, depth: int, shape: Shape | None) -> Any:
-        """The value of an element with no same-named sibling, in an object at ``depth``."""
+        """The value of an element with no same-named sibling, in an object at
+        ``depth``: an array by its attribute or its shape (§3, §8)."""
         declared_array = shape is not None and shape.kind is Kind.ARRAY
         if self.attributes and element.attrib:
             is_item, is_string, is_json = self.flags(element)
@@ -377,7 +381,8 @@ class _Reader:
         return result
 
     def value(self, element: _Element, depth: int, shape: Shape | None, is_string: bool, is_json: bool) -> Any:
-        """The value of one element, at ``depth`` if it is a container (§4-§6)."""
+        """The value of one element, at ``depth`` if it is a container (§4-§6),
+        read as its shape declares where it has no attribute (§8)."""
         if len(element):
             if is_string or is_json:
                 raise _ElementError(f"{'string' if is_string else 'json'}='true' on an element with children", element)
@@ -445,7 +450,7 @@ def decode(
     shape: Shape | None = None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> dict[str, Any]:
-    """Decode an XML document of the dialect to a dict.
+    """Decode an XML document of the dialect to a dict (§1).
 
     Args:
         data: the document, as UTF-8 bytes or as str.

@@ -234,7 +234,8 @@ def too_many_digits(limit: int, digits: int | None = None) -> str:
 
 
 def _int(text: str, max_digits: int | None) -> int:
-    if max_digits is not None:
+    # The length bounds the digits from above: most integers need no count.
+    if max_digits is not None and len(text) > max_digits:
         digits = int_digits(text)
         if digits > max_digits:
             raise TooManyDigits(too_many_digits(max_digits, digits))

@@ -105,7 +105,7 @@ class _Writer:
             raise UnencodableValue(f"nesting deeper than the limit of {self.max_depth}")
 
     def members(self, obj: dict[Any, Any], depth: int, shape: Shape | None, indent: str | None) -> bool:
-        """Write an object's members; False if a key cannot be an element name.
+        """Write an object's members (§3); False if a key cannot be an element name.
 
         ``obj`` is a dict (other mappings are read by :func:`plain_mapping`
         first); its keys may still be ``str`` subclasses or not strings.
@@ -175,6 +175,7 @@ class _Writer:
         return True
 
     def array(self, tags: tuple[str, str], items: Any, depth: int, shape: Shape | None, indent: str | None) -> None:
+        """Write an array member as its run of same-named elements (§3)."""
         self._deeper(depth)
         if not items:
             if indent is not None:
@@ -208,6 +209,8 @@ class _Writer:
     def element(
         self, tags: tuple[str, str], attrs: str, value: Any, depth: int, shape: Shape | None, indent: str | None
     ) -> None:
+        """Write one value as an element: scalars by §4 and §7, what fits no
+        element by the escape of §6, what the shape declares by §8."""
         kind = type(value)
         if shape is not None:
             if shape.kind is Kind.JSON:
@@ -281,6 +284,8 @@ class _Writer:
         shape: Shape | None,
         indent: str | None,
     ) -> None:
+        """Write an object as an element with children, or with the JSON escape
+        when it is empty or has a key that cannot be a tag (§3, §6)."""
         if not value:
             self.embedded(tags, attrs, value, depth, None)
             return
@@ -298,6 +303,7 @@ class _Writer:
             self.embedded(tags, attrs, value, depth, None)
 
     def embedded(self, tags: tuple[str, str], attrs: str, value: Any, depth: int, indent: str | None) -> None:
+        """Write ``value`` with the JSON escape, ``json='true'`` (§6)."""
         if indent is not None:
             self.out.append(indent)
         text = _json.dumps(plain_value(value, depth, self.limits, self.containers))
@@ -325,7 +331,7 @@ def encode(
     """Encode a JSON-compatible mapping as an XML document of the dialect.
 
     Args:
-        obj: the request or response body: a mapping with string keys whose
+        obj: the request or response body (§1): a mapping with string keys whose
             values are mappings, lists, tuples, str, int, float, bool or None
             (subclasses such as ``Enum`` members are written by their value,
             as ``json.dumps`` writes them).
@@ -423,6 +429,7 @@ def _may_have_long_text(data: bytes) -> bool:
 
 
 def _write(writer: _Writer, obj: Mapping[Any, Any], shape: Shape | None) -> str:
+    """The document: the root element (§2) in canonical form (§10)."""
     if type(obj) is not dict:
         obj = plain_mapping(obj)
     out = writer.out

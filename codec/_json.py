@@ -167,9 +167,8 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 @functools.lru_cache(maxsize=8)
 def _decoder(max_int_digits: int) -> Callable[[str], Any]:
     def bounded_int(text: str) -> int:
-        digits = int_digits(text)
-        if digits > max_int_digits:
-            raise EmbeddedJSONError(too_many_digits(max_int_digits, digits))
+        if len(text) > max_int_digits and int_digits(text) > max_int_digits:
+            raise EmbeddedJSONError(too_many_digits(max_int_digits, int_digits(text)))
         return str_to_int(text)
 
     decoder = json.JSONDecoder(
@@ -182,7 +181,7 @@ def _decoder(max_int_digits: int) -> Callable[[str], Any]:
 
 
 def loads(text: str, *, max_int_digits: int = 4300) -> Any:
-    """Read JSON strictly: no NaN/Infinity, no duplicate keys, finite numbers,
+    """Read JSON strictly (§6): no NaN/Infinity, no duplicate keys, finite numbers,
     integers of at most ``max_int_digits`` digits."""
     try:
         return _decoder(max_int_digits)(text)
@@ -221,7 +220,7 @@ def plain_key(key: object) -> str:
 
 
 def plain_mapping(obj: Mapping[Any, Any]) -> dict[str, Any]:
-    """Any mapping as a dict with exact ``str`` keys: one rule for dicts,
+    """Any mapping as a dict with exact ``str`` keys (§1): one rule for dicts,
     ``MappingProxyType``, ``ChainMap``, ``UserDict`` and custom mappings.
 
     Keys that are equal only after conversion (a ``str`` subclass with its own
@@ -244,8 +243,8 @@ def plain_mapping(obj: Mapping[Any, Any]) -> dict[str, Any]:
 
 
 def plain_scalar(value: Any) -> Any:
-    """A ``str``/``int``/``float`` subclass instance as its exact base value,
-    as ``json.dumps`` writes it: an ``Enum`` member by its value, never by an
+    """A ``str``/``int``/``float`` subclass instance as its exact base value
+    (§1), as ``json.dumps`` writes it: an ``Enum`` member by its value, never by an
     overridden ``__str__``, ``__int__``, ``__float__`` or ``__repr__``."""
     if isinstance(value, str):
         return str.__str__(value)
@@ -271,14 +270,16 @@ def integer_text(value: int, limits: Limits) -> str:
     if value.bit_length() > 4 * limits.max_int_digits:  # surely over: do not convert
         raise UnencodableValue(too_many_digits(limits.max_int_digits))
     text = int_to_str(value)
-    digits = int_digits(text)
-    if digits > limits.max_int_digits:
-        raise UnencodableValue(too_many_digits(limits.max_int_digits, digits))
+    # The length bounds the digits from above: most integers need no count.
+    if len(text) > limits.max_int_digits:
+        digits = int_digits(text)
+        if digits > limits.max_int_digits:
+            raise UnencodableValue(too_many_digits(limits.max_int_digits, digits))
     return text
 
 
 def plain_value(value: Any, depth: int, limits: Limits, counts: list[int] | None = None) -> Any:
-    """``value`` as plain dicts, lists and scalars, its types and limits checked.
+    """``value`` as plain dicts, lists and scalars, its types (§1, §6) and limits (§9) checked.
 
     ``depth`` is the depth ``value`` has if it is an object or an array.
     ``counts[0]``, if given, is increased by the objects and arrays found:
