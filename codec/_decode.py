@@ -92,7 +92,8 @@ def _line_at(raw: bytes, pos: int) -> int:
 def _check_prolog(raw: bytes) -> None:
     """Refuse another encoding and any DOCTYPE before lxml sees them (§9)."""
     if raw.startswith(b"<?xml"):
-        # Latin-1 maps each byte to one character: the rule reads str.
+        # Whether this is a declaration (not <?xml-stylesheet?>) is the rule's
+        # to say; it reads str, and Latin-1 maps each byte to one character.
         end = raw.find(b"?>")
         prolog = raw[: end + 2 if end >= 0 else len(raw)].decode("latin-1")
         match = declared_encoding(prolog)

@@ -106,7 +106,7 @@ ESCAPED: Final = "".join(char for char, _ in _TEXT_ESCAPES)
 # start (a PI such as <?xml-stylesheet?> is no declaration, §7), then XML's
 # EncodingDecl (S 'encoding' Eq quoted-name; S is space, tab, CR, LF).
 _DECLARATION_START: Final = "<?xml"
-_SPACE: Final = " \t\r\n"
+_SPACE: Final = frozenset(" \t\r\n")
 _DECLARED_ENCODING: Final = re.compile(r"""[ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*["']([^"']*)["']""")
 _DECLARED_VERSION: Final = re.compile(r"""[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*["']([^"']*)["']""")
 # XML 1.0 only; the names under which a declaration may name UTF-8.
@@ -142,7 +142,7 @@ def surrogate_pair_at(text: str) -> int:
 
 def has_illegal_chars(text: str) -> bool:
     """Whether ``text`` has a character XML 1.0 cannot carry (§6)."""
-    return _ILLEGAL.search(text) is not None
+    return ILLEGAL.search(text) is not None
 
 
 def escape_text(text: str) -> str:
@@ -176,7 +176,7 @@ def declared_version(document: str) -> re.Match[str] | None:
 
 
 def _declared(document: str, pseudo_attribute: re.Pattern[str]) -> re.Match[str] | None:
-    if not (document.startswith(_DECLARATION_START) and document[5:6] and document[5:6] in _SPACE):
+    if not (document.startswith(_DECLARATION_START) and document[5:6] in _SPACE):
         return None
     end = document.find("?>")
     return pseudo_attribute.search(document, 0, end if end >= 0 else len(document))
