@@ -7,12 +7,13 @@ the way the endpoint means it (§8) and can validate the result.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from . import _decode, _encode
 from ._limits import DEFAULT_LIMITS, Limits
-from ._shape import Kind, Shape
+from ._locate import lines_of
+from ._shape import Shape
 
 if TYPE_CHECKING:
     from ._endpoint import Endpoint
@@ -125,8 +126,8 @@ def with_lines(
     """``error`` with the XML line of each violation's element.
 
     The document is parsed again and walked once for all the violations
-    together (:func:`lines_of`), so the cost grows with the document, not
-    with the document times the number of violations.
+    together (:func:`codec._locate.lines_of`), so the cost grows with the
+    document, not with the document times the number of violations.
     """
     root = _decode.parse(data, limits)
     lines = lines_of(root, [v.path for v in error.errors] + [error.best.path], shape)
@@ -137,100 +138,3 @@ def with_lines(
 
 def _located(violation: Violation, lines: Mapping[str, int | None]) -> Violation:
     return type(violation)(violation.path, violation.message, violation.keyword, lines.get(violation.path))
-
-
-def _index(part: str, size: int) -> int | None:
-    """The array index a pointer segment names, if below ``size``.
-
-    RFC 6901 indices are ASCII digits; ``str.isdigit`` also takes "²" or "①",
-    which ``int`` refuses, and a run of thousands of digits is out of range
-    of any array without converting it (``int`` refuses more than 4,300).
-    """
-    if not (part.isascii() and part.isdigit()):
-        return None
-    digits = part.lstrip("0") or "0"
-    if len(digits) > len(str(size)):
-        return size  # out of range
-    return int(digits)
-
-
-class _Wanted:
-    """A trie of the pointers still to locate, one node per segment."""
-
-    __slots__ = ("here", "next")
-
-    def __init__(self) -> None:
-        self.here: list[str] = []  # pointers that end at this node
-        self.next: dict[str, _Wanted] = {}
-
-    def all(self) -> list[str]:
-        """Every pointer ending at or below this node."""
-        found: list[str] = []
-        stack = [self]
-        while stack:
-            node = stack.pop()
-            found.extend(node.here)
-            stack.extend(node.next.values())
-        return found
-
-
-def _unescape(part: str) -> str:
-    return part.replace("~1", "/").replace("~0", "~")
-
-
-def lines_of(root: Any, paths: Iterable[str], shape: Shape | None) -> dict[str, int | None]:
-    """The line of the element holding the value at each JSON Pointer of ``paths``.
-
-    Follows the decoder's reading (§3, §8): a member is the run of children
-    with its name; an index picks an element of that run, or stays on a lone
-    element holding a one-item array (and on the run's first element when
-    out of range). Inside embedded JSON, or below what the tree holds, the
-    line of the deepest element reached.
-
-    One walk for all the pointers: each element on the way has its children
-    grouped by name once, however many pointers pass through it.
-    """
-    wanted = _Wanted()
-    for path in set(paths):
-        node = wanted
-        for part in path.split("/")[1:] if path else ():
-            node = node.next.setdefault(_unescape(part), _Wanted())
-        node.here.append(path)
-    lines: dict[str, int | None] = {}
-    stack: list[tuple[Any, _Wanted, Shape | None]] = [(root, wanted, shape)]
-    while stack:
-        element, node, here = stack.pop()
-        line = element.sourceline if isinstance(element.sourceline, int) else None
-        if element.get("json") == "true" or not len(element):
-            lines.update(dict.fromkeys(node.all(), line))
-            continue
-        lines.update(dict.fromkeys(node.here, line))
-        runs: dict[str, list[Any]] = {key: [] for key in node.next}
-        for child in element:
-            run = runs.get(child.tag)
-            if run is not None:
-                run.append(child)
-        for key, below in node.next.items():
-            run = runs[key]
-            if not run:
-                lines.update(dict.fromkeys(below.all(), line))
-                continue
-            member = None if here is None else here.member(key)
-            first = run[0]
-            is_array = (
-                len(run) > 1 or first.get("array") == "true" or (member is not None and member.kind is Kind.ARRAY)
-            )
-            if not is_array:
-                stack.append((first, below, member))
-                continue
-            rest = _Wanted()
-            rest.here = below.here
-            items = None if member is None else member.items
-            for part, deeper in below.next.items():
-                position = _index(part, len(run))
-                if position is None:
-                    rest.next[part] = deeper
-                else:
-                    stack.append((run[position] if position < len(run) else first, deeper, items))
-            stack.append((first, rest, member))
-    return lines

@@ -16,17 +16,37 @@ from lxml import etree
 
 from . import _json
 from ._accel import speedups
-from ._dialect import ARRAY, JSON, ROOT, STRING, TRUE, TooManyDigits, parse_number
-from ._errors import DecodeError, pointer
+from ._dialect import (
+    ARRAY,
+    ATTRIBUTES,
+    FALSE_TEXT,
+    JSON,
+    NUMBER_CHARS,
+    NUMBER_START,
+    ROOT,
+    STRING,
+    TRUE,
+    TRUE_TEXT,
+    UTF8_NAMES,
+    VERSION,
+    TooManyDigits,
+    declared_encoding,
+    declared_version,
+    parse_number,
+    parse_scalar,
+    reads_as_array,
+)
+from ._errors import DecodeError
 from ._limits import DEFAULT_LIMITS, Limits
+from ._locate import path_of
 from ._shape import Kind, Shape
 
-__all__ = ["decode"]
+__all__ = ["decode", "parse"]
 
 _Element = etree._Element
 
 
-class _Refusal(Exception):
+class _ElementError(Exception):
     """A dialect error at an element; its JSON Pointer is worked out later."""
 
     def __init__(self, msg: str, element: _Element) -> None:
@@ -41,6 +61,7 @@ _local = threading.local()
 
 
 def _parser() -> etree.XMLParser:
+    """This thread's parser: hardened (§9), dropping comments and PIs (§7)."""
     parser: etree.XMLParser | None = getattr(_local, "parser", None)
     if parser is None:
         parser = etree.XMLParser(
@@ -61,11 +82,7 @@ def _parser() -> etree.XMLParser:
 
 _BOM: Final = b"\xef\xbb\xbf"
 _WIDE_BOMS: Final = (b"\x00\x00\xfe\xff", b"\xff\xfe\x00\x00", b"\xfe\xff", b"\xff\xfe")
-_DECLARED_ENCODING: Final = re.compile(rb"""\sencoding\s*=\s*["']([^"']*)["']""")
-_DECLARED_VERSION: Final = re.compile(rb"""\sversion\s*=\s*["']([^"']*)["']""")
-_UTF8_NAMES: Final = frozenset({b"utf-8", b"utf8"})
 _XML_SPACE: Final = b" \t\r\n"
-_XML_SPACE_BYTES: Final = (b" ", b"\t", b"\r", b"\n")
 
 
 def _line_at(raw: bytes, pos: int) -> int:
@@ -74,18 +91,19 @@ def _line_at(raw: bytes, pos: int) -> int:
 
 def _check_prolog(raw: bytes) -> None:
     """Refuse another encoding and any DOCTYPE before lxml sees them (§9)."""
-    # The declaration is "<?xml" and whitespace at the very start; a processing
-    # instruction named xml-stylesheet (or any xml...) is not one, and §7 drops it.
-    if raw.startswith(b"<?xml") and raw[5:6] in _XML_SPACE_BYTES:
+    if raw.startswith(b"<?xml"):
+        # Whether this is a declaration (not <?xml-stylesheet?>) is the rule's
+        # to say; it reads str, and Latin-1 maps each byte to one character.
         end = raw.find(b"?>")
-        match = _DECLARED_ENCODING.search(raw, 0, end if end >= 0 else len(raw))
-        if match is not None and match.group(1).lower() not in _UTF8_NAMES:
-            declared = match.group(1).decode("ascii", "replace")
+        prolog = raw[: end + 2 if end >= 0 else len(raw)].decode("latin-1")
+        match = declared_encoding(prolog)
+        if match is not None and match.group(1).lower() not in UTF8_NAMES:
+            declared = _ascii(match.group(1))
             raise DecodeError(f"the declared encoding {declared!r} is refused: the dialect is UTF-8 only", line=1)
-        version = _DECLARED_VERSION.search(raw, 0, end if end >= 0 else len(raw))
-        if version is not None and version.group(1) != b"1.0":
-            declared = version.group(1).decode("ascii", "replace")
-            raise DecodeError(f"XML version {declared!r} is refused: the dialect is XML 1.0", line=1)
+        version = declared_version(prolog)
+        if version is not None and version.group(1) != VERSION:
+            declared = _ascii(version.group(1))
+            raise DecodeError(f"XML version {declared!r} is refused: the dialect is XML {VERSION}", line=1)
     pos = 0
     while True:
         while pos < len(raw) and raw[pos] in _XML_SPACE:
@@ -103,7 +121,13 @@ def _check_prolog(raw: bytes) -> None:
         pos = end + close
 
 
+def _ascii(latin1: str) -> str:
+    """Text read as Latin-1, with every non-ASCII byte shown as U+FFFD."""
+    return latin1.encode("latin-1").decode("ascii", "replace")
+
+
 def _prepare(data: bytes | bytearray | memoryview | str, limits: Limits) -> bytes:
+    """``data`` as UTF-8 bytes, checked before parsing: size, byte order marks, prolog (§9)."""
     if isinstance(data, str):
         try:
             raw = data.encode("utf-8")
@@ -141,7 +165,7 @@ def _start_tags(raw: bytes, start: int = 0, end: int | None = None) -> int:
 
 
 def _check_element_count(raw: bytes, max_elements: int) -> None:
-    """Refuse a document of more than ``max_elements`` elements before lxml
+    """Refuse (§9) a document of more than ``max_elements`` elements before lxml
     builds its tree (a tree of 8 million elements takes about a gigabyte).
 
     In well-formed XML a "<" occurs in text or attribute values only inside
@@ -198,14 +222,12 @@ def _parse(raw: bytes) -> _Element:
 
 # §7 Whitespace-only text between child elements is formatting.
 _WS: Final = " \t\r\n"
-_NUMBER_START: Final = frozenset("-0123456789")
-_NUMBER_CHARS: Final = "0123456789.eE+-"
 
 
 def _refuse_namespaces(root: _Element) -> None:
     for element in root.iter():
         if element.nsmap or element.tag[0] == "{":
-            raise _Refusal("namespaces are refused: the dialect has none", element)
+            raise _ElementError("namespaces are refused: the dialect has none", element)
 
 
 class _Reader:
@@ -222,31 +244,32 @@ class _Reader:
         self.attributes = attributes
 
     def document(self, root: _Element, shape: Shape | None) -> dict[str, Any]:
+        """The object the root element holds (§2)."""
         if root.tag != ROOT:
-            raise _Refusal(f"the root element must be <{ROOT}>, not <{root.tag}>", root)
+            raise _ElementError(f"the root element must be <{ROOT}>, not <{root.tag}>", root)
         self.budget -= 1
         if self.attributes and root.attrib:
             is_item, is_string, is_json = self.flags(root)
             if is_item or is_string or not is_json:
-                raise _Refusal("the root element takes no attribute but json='true'", root)
+                raise _ElementError("the root element takes no attribute but json='true'", root)
             if len(root):
-                raise _Refusal("json='true' on an element with children", root)
+                raise _ElementError("json='true' on an element with children", root)
             value = self.embedded(root, 1)
             if type(value) is not dict:
-                raise _Refusal("the root element's embedded JSON must be an object", root)
+                raise _ElementError("the root element's embedded JSON must be an object", root)
             return value
         if len(root):
             return self.members(root, 1, shape)
         text = root.text
         if text is not None and text.strip(_WS):
-            raise _Refusal("the root element must hold an object, not text", root)
+            raise _ElementError("the root element must hold an object, not text", root)
         return {}
 
     def flags(self, element: _Element) -> tuple[bool, bool, bool]:
         """The element's (array, string, json) attributes, checked (§5)."""
         attrib = element.attrib
-        if len(attrib) > 3:
-            raise _Refusal(f"{len(attrib)} attributes; the dialect has three", element)
+        if len(attrib) > len(ATTRIBUTES):
+            raise _ElementError(f"{len(attrib)} attributes; the dialect has three", element)
         is_item = is_string = is_json = False
         for name, value in attrib.items():
             if name == ARRAY:
@@ -256,11 +279,11 @@ class _Reader:
             elif name == JSON:
                 is_json = True
             else:
-                raise _Refusal(f"unknown attribute {name!r}; the dialect has array, string and json", element)
+                raise _ElementError(f"unknown attribute {name!r}; the dialect has array, string and json", element)
             if value != TRUE:
-                raise _Refusal(f"attribute {name}={value!r}: the only value allowed is 'true'", element)
+                raise _ElementError(f"attribute {name}={value!r}: the only value allowed is 'true'", element)
         if is_string and is_json:
-            raise _Refusal("string='true' and json='true' on one element", element)
+            raise _ElementError("string='true' and json='true' on one element", element)
         return is_item, is_string, is_json
 
     def members(self, parent: _Element, depth: int, shape: Shape | None) -> dict[str, Any]:
@@ -271,13 +294,13 @@ class _Reader:
         first element is decoded, and plain leaves are read inline.
         """
         if depth > self.max_depth:
-            raise _Refusal(f"nesting deeper than the limit of {self.max_depth}", parent)
+            raise _ElementError(f"nesting deeper than the limit of {self.max_depth}", parent)
         self.budget -= len(parent)
         if self.budget < 0:
-            raise _Refusal("more elements than the limit (Limits.max_elements)", parent)
+            raise _ElementError("more elements than the limit (Limits.max_elements)", parent)
         text = parent.text
         if text is not None and text.strip(_WS):
-            raise _Refusal("text mixed with child elements", parent)
+            raise _ElementError("text mixed with child elements", parent)
         result: dict[str, Any] = {}
         attributes = self.attributes
         child: _Element | None = parent[0]
@@ -285,19 +308,19 @@ class _Reader:
         while child is not None:
             tail = child.tail
             if tail is not None and tail.strip(_WS):
-                raise _Refusal("text mixed with child elements", parent)
+                raise _ElementError("text mixed with child elements", parent)
             following = child.getnext()
             next_tag = None if following is None else following.tag
             if tag in result:
-                raise _Refusal(f"<{tag}> repeats, but not next to its siblings of that name", child)
+                raise _ElementError(f"<{tag}> repeats, but not next to its siblings of that name", child)
             member = None if shape is None else shape.member(tag)
-            if next_tag == tag:
+            if next_tag == tag:  # §3 a run of two or more: an array (_dialect.reads_as_array)
                 run = [child]
                 while next_tag == tag:
                     run.append(following)  # type: ignore[arg-type]
                     tail = following.tail  # type: ignore[union-attr]
                     if tail is not None and tail.strip(_WS):
-                        raise _Refusal("text mixed with child elements", parent)
+                        raise _ElementError("text mixed with child elements", parent)
                     following = following.getnext()  # type: ignore[union-attr]
                     next_tag = None if following is None else following.tag
                 result[tag] = self.items(run, depth + 1, member)
@@ -306,17 +329,18 @@ class _Reader:
             elif len(child):
                 result[tag] = self.members(child, depth + 1, None)
             else:
-                # A plain leaf with no hint: the scalar rules of §4, inline.
+                # §4 A plain leaf with no hint: _dialect.parse_scalar, inline
+                # (tests/test_dialect_rules.py holds the two equal).
                 value = child.text
                 if not value:  # None, or "" from an empty CDATA section
                     result[tag] = ""
-                elif value[0] in _NUMBER_START:
+                elif value[0] in NUMBER_START:
                     # Hex IDs often start with a digit: reject them before the call.
-                    number = None if value.strip(_NUMBER_CHARS) else self.number(value, child)
+                    number = None if value.strip(NUMBER_CHARS) else self.number(value, child)
                     result[tag] = value if number is None else number
-                elif value == "true":
+                elif value == TRUE_TEXT:
                     result[tag] = True
-                elif value == "false":
+                elif value == FALSE_TEXT:
                     result[tag] = False
                 else:
                     result[tag] = value
@@ -325,16 +349,18 @@ class _Reader:
         return result
 
     def single(self, element: _Element, depth: int, shape: Shape | None) -> Any:
-        """The value of an element with no same-named sibling, in an object at ``depth``."""
+        """The value of an element with no same-named sibling, in an object at
+        ``depth``: an array by its attribute or its shape (§3, §8)."""
+        declared_array = shape is not None and shape.kind is Kind.ARRAY
         if self.attributes and element.attrib:
             is_item, is_string, is_json = self.flags(element)
-            if is_item or (shape is not None and shape.kind is Kind.ARRAY and not is_json):
+            if reads_as_array(1, is_item, is_json, declared_array):
                 return self.items([element], depth + 1, shape)
             return self.value(element, depth + 1, shape, is_string, is_json)
-        if shape is not None and shape.kind is Kind.ARRAY:
+        if declared_array:  # §3 reads_as_array(1, False, False, declared_array), inline
             if not element.text and not len(element):
                 if depth + 1 > self.max_depth:
-                    raise _Refusal(f"nesting deeper than the limit of {self.max_depth}", element)
+                    raise _ElementError(f"nesting deeper than the limit of {self.max_depth}", element)
                 return []
             return self.items([element], depth + 1, shape)
         return self.value(element, depth + 1, shape, False, False)
@@ -342,7 +368,7 @@ class _Reader:
     def items(self, run: list[_Element], depth: int, shape: Shape | None) -> list[Any]:
         """The array held by a run of same-named siblings, at ``depth`` (§3)."""
         if depth > self.max_depth:
-            raise _Refusal(f"nesting deeper than the limit of {self.max_depth}", run[0])
+            raise _ElementError(f"nesting deeper than the limit of {self.max_depth}", run[0])
         item_shape = None if shape is None else shape.items
         result = []
         for element in run:
@@ -356,10 +382,11 @@ class _Reader:
         return result
 
     def value(self, element: _Element, depth: int, shape: Shape | None, is_string: bool, is_json: bool) -> Any:
-        """The value of one element, at ``depth`` if it is a container (§4-§6)."""
+        """The value of one element, at ``depth`` if it is a container (§4-§6),
+        read as its shape declares where it has no attribute (§8)."""
         if len(element):
             if is_string or is_json:
-                raise _Refusal(f"{'string' if is_string else 'json'}='true' on an element with children", element)
+                raise _ElementError(f"{'string' if is_string else 'json'}='true' on an element with children", element)
             return self.members(element, depth, shape)
         if is_json:
             return self.embedded(element, depth)
@@ -371,28 +398,24 @@ class _Reader:
             if not text:
                 if kind is Kind.OBJECT or kind is Kind.ARRAY:
                     if depth > self.max_depth:
-                        raise _Refusal(f"nesting deeper than the limit of {self.max_depth}", element)
+                        raise _ElementError(f"nesting deeper than the limit of {self.max_depth}", element)
                     return {} if kind is Kind.OBJECT else []
                 return ""
             if kind is Kind.STRING:
                 return text
             if kind is Kind.JSON:
                 return self.embedded(element, depth, declared=True)
-        if text is None:
-            return ""
-        if text == "true":
-            return True
-        if text == "false":
-            return False
-        number = self.number(text, element)
-        return text if number is None else number
+        try:
+            return parse_scalar(text, self.max_int_digits)
+        except TooManyDigits as exc:
+            raise _ElementError(str(exc), element) from None
 
     def number(self, text: str, element: _Element) -> int | float | None:
         """``text`` as a JSON number, or None (§4); long integers refused (§9)."""
         try:
             return parse_number(text, self.max_int_digits)
         except TooManyDigits as exc:
-            raise _Refusal(f"{exc} (Limits.max_int_digits)", element) from None
+            raise _ElementError(str(exc), element) from None
 
     def embedded(self, element: _Element, depth: int, *, declared: bool = False) -> Any:
         """The JSON text of a ``json='true'`` element (§6), or of an element
@@ -402,21 +425,23 @@ class _Reader:
         if brackets:
             self.budget -= (len(brackets) + 1) // 2  # the objects and arrays
             if self.budget < 0:
-                raise _Refusal("more elements than the limit (Limits.max_elements), counting embedded JSON", element)
+                raise _ElementError(
+                    "more elements than the limit (Limits.max_elements), counting embedded JSON", element
+                )
         if brackets and depth - 1 + _json.depth(brackets) > self.max_depth:
-            raise _Refusal(f"embedded JSON nests deeper than the limit of {self.max_depth}", element)
+            raise _ElementError(f"embedded JSON nests deeper than the limit of {self.max_depth}", element)
         try:
             return _json.loads(text, max_int_digits=self.max_int_digits)
         except _json.EmbeddedJSONError as exc:
             if declared:
                 # Say what the document holds: it has no json='true' to blame.
                 found = text if len(text) <= 40 else text[:40] + "..."
-                raise _Refusal(
+                raise _ElementError(
                     f"the text of <{element.tag}> is not JSON, which the endpoint's schema declares there "
                     f"(found {found!r}): {exc}",
                     element,
                 ) from None
-            raise _Refusal(f"json='true': {exc}", element) from None
+            raise _ElementError(f"json='true': {exc}", element) from None
 
 
 def decode(
@@ -426,7 +451,7 @@ def decode(
     shape: Shape | None = None,
     limits: Limits = DEFAULT_LIMITS,
 ) -> dict[str, Any]:
-    """Decode an XML document of the dialect to a dict.
+    """Decode an XML document of the dialect to a dict (§1).
 
     Args:
         data: the document, as UTF-8 bytes or as str.
@@ -454,34 +479,14 @@ def decode(
             if value is not None:
                 return value
         return _Reader(limits, attributes).document(root, shape)
-    except _Refusal as refusal:
+    except _ElementError as refusal:
         element = refusal.element
         line = element.sourceline
         raise DecodeError(
-            refusal.msg, line=line if isinstance(line, int) else None, path=_path_of(element, shape)
+            refusal.msg, line=line if isinstance(line, int) else None, path=path_of(element, shape)
         ) from None
     except RecursionError:
         raise DecodeError(f"nesting deeper than the limit of {limits.max_depth}") from None
-
-
-def _path_of(element: _Element, shape: Shape | None) -> str:
-    """The JSON Pointer of ``element``'s value, worked out from the tree."""
-    chain = [element, *element.iterancestors()][::-1]
-    parts: list[str | int] = []
-    for parent, child in itertools.pairwise(chain):
-        tag = child.tag
-        shape = None if shape is None else shape.member(tag) if isinstance(tag, str) else None
-        siblings = [s for s in parent if s.tag == tag]
-        parts.append(etree.QName(tag).localname if isinstance(tag, str) and tag[:1] == "{" else str(tag))
-        in_array = (
-            len(siblings) > 1
-            or child.get(ARRAY) == TRUE
-            or (shape is not None and shape.kind is Kind.ARRAY and child.get(JSON) != TRUE)
-        )
-        if in_array:
-            parts.append(siblings.index(child))
-            shape = None if shape is None else shape.items
-    return pointer(parts)
 
 
 def parse(data: bytes | bytearray | memoryview | str, limits: Limits = DEFAULT_LIMITS) -> _Element:

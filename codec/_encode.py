@@ -13,24 +13,31 @@ from typing import Any, Final
 
 from . import _json
 from ._accel import speedups
-from ._dialect import has_illegal_chars, int_to_str, is_element_name, looks_like_scalar, surrogate_pair_at
-from ._errors import EncodeError, pointer
+from ._dialect import (
+    ARRAY,
+    BOOLEANS,
+    JSON,
+    NUMBER_CHARS,
+    ROOT,
+    SCALAR_START,
+    STRING,
+    attribute,
+    escape_text,
+    has_illegal_chars,
+    is_element_name,
+    looks_like_scalar,
+)
+from ._errors import EncodeError
+from ._json import UnencodableValue, integer_text, plain_mapping, plain_scalar, plain_value
 from ._limits import DEFAULT_LIMITS, LIBXML2_MAX_TEXT_BYTES, Limits
 from ._shape import Kind, Shape
 
 __all__ = ["encode"]
 
-_ITEM: Final = " array='true'"
-_AS_STRING: Final = " string='true'"
-_AS_JSON: Final = " json='true'"
-
-
-class _Refusal(Exception):
-    """An unencodable value; collects the path while the stack unwinds."""
-
-    def __init__(self, msg: str) -> None:
-        self.msg = msg
-        self.parts: list[str | int] = []
+# §5 The attributes as written, with their leading space.
+_ITEM: Final = attribute(ARRAY)
+_AS_STRING: Final = attribute(STRING)
+_AS_JSON: Final = attribute(JSON)
 
 
 # Open and close tags per key, or None for a key that cannot be an element
@@ -42,7 +49,7 @@ _TAGS_MAX: Final = 4096
 
 class _NotPlain(Exception):
     """A key that is not an exact ``str``: the object is read again by
-    :func:`_plain_mapping`."""
+    :func:`plain_mapping`."""
 
 
 def _tags(key: str) -> tuple[str, str] | None:
@@ -63,135 +70,6 @@ def _tags(key: str) -> tuple[str, str] | None:
         _TAGS.clear()
     _TAGS[key] = tags
     return tags
-
-
-def _plain_key(key: object) -> str:
-    """``key`` as an exact ``str``: a ``str`` subclass (a ``StrEnum`` member)
-    by its value, as ``json.dumps`` writes it, never by its ``__str__``."""
-    if type(key) is str:
-        return key
-    if isinstance(key, str):
-        return str.__str__(key)
-    raise _Refusal(f"object keys must be strings, not {type(key).__name__}")
-
-
-def _plain_mapping(obj: Mapping[Any, Any]) -> dict[str, Any]:
-    """Any mapping as a dict with exact ``str`` keys: one rule for dicts,
-    ``MappingProxyType``, ``ChainMap``, ``UserDict`` and custom mappings.
-
-    Keys that are equal only after conversion (a ``str`` subclass with its own
-    ``__eq__``/``__hash__``, a mapping that yields a key twice) would become a
-    repeated element, which reads back as an array: refused, as are keys
-    that are not strings and mappings that fail while being read.
-    """
-    result: dict[str, Any] = {}
-    try:
-        for key, value in obj.items():
-            plain = _plain_key(key)
-            if plain in result:
-                raise _Refusal(f"the key {plain!r} occurs twice in one object")
-            result[plain] = value
-    except _Refusal:
-        raise
-    except Exception as exc:  # a custom Mapping's own code failed: a refusal, not a crash
-        raise _Refusal(f"reading the {type(obj).__name__} failed: {type(exc).__name__}: {exc}") from None
-    return result
-
-
-def _plain_scalar(value: Any) -> Any:
-    """A ``str``/``int``/``float`` subclass instance as its exact base value,
-    as ``json.dumps`` writes it: an ``Enum`` member by its value, never by an
-    overridden ``__str__``, ``__int__``, ``__float__`` or ``__repr__``."""
-    if isinstance(value, str):
-        return str.__str__(value)
-    if isinstance(value, bool):
-        return bool(int.__int__(value))
-    if isinstance(value, int):
-        return int.__int__(value)
-    if isinstance(value, float):
-        return float.__float__(value)
-    raise _Refusal(f"{type(value).__name__} is not a JSON type")
-
-
-def _surrogate_pair(text: str, index: int, what: str) -> _Refusal:
-    high, low = ord(text[index]), ord(text[index + 1])
-    return _Refusal(
-        f"{what} holds a high surrogate followed by a low one (U+{high:04X} U+{low:04X} at index {index}): "
-        "no JSON text can keep them apart, every reader joins them into one character"
-    )
-
-
-# First characters of strings that may need string='true' (numbers, true, false).
-_SCALAR_START: Final = frozenset("-0123456789tf")
-_NUMBER_CHARS: Final = "0123456789.eE+-"
-_BOOLEANS: Final = frozenset({"true", "false"})
-
-
-def _escape(text: str) -> str:
-    if "&" in text or "<" in text or ">" in text or "\r" in text:
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
-    return text
-
-
-def _checked_json(value: Any, depth: int, limits: Limits, counts: list[int] | None = None) -> Any:
-    """``value`` as plain dicts, lists and scalars, its types and depth checked.
-
-    ``depth`` is the depth ``value`` has if it is an object or an array.
-    ``counts[0]``, if given, is increased by the objects and arrays found:
-    the decoder counts them toward ``max_elements`` (§9).
-    """
-    kind = type(value)
-    if kind is str:
-        pair = surrogate_pair_at(value)
-        if pair >= 0:
-            raise _surrogate_pair(value, pair, "the string")
-        return value
-    if kind is bool or value is None:
-        return value
-    if kind is int:
-        _integer(value, limits)
-        return value
-    if kind is float:
-        if not math.isfinite(value):
-            raise _Refusal(f"{value!r} is not a JSON number")
-        return value
-    if isinstance(value, (Mapping, list, tuple)):
-        if depth > limits.max_depth:
-            raise _Refusal(f"nesting deeper than the limit of {limits.max_depth}")
-        if counts is not None:
-            counts[0] += 1
-    if isinstance(value, Mapping):
-        result = {}
-        for key, member in _plain_mapping(value).items():
-            try:
-                pair = surrogate_pair_at(key)
-                if pair >= 0:
-                    raise _surrogate_pair(key, pair, "the key")
-                result[key] = _checked_json(member, depth + 1, limits, counts)
-            except _Refusal as refusal:
-                refusal.parts.append(key)
-                raise
-        return result
-    if isinstance(value, (list, tuple)):
-        items = []
-        for index, item in enumerate(value):
-            try:
-                items.append(_checked_json(item, depth + 1, limits, counts))
-            except _Refusal as refusal:
-                refusal.parts.append(index)
-                raise
-        return items
-    return _checked_json(_plain_scalar(value), depth, limits, counts)
-
-
-def _integer(value: int, limits: Limits) -> str:
-    """``value`` in decimal, refused past ``limits.max_int_digits`` (§9)."""
-    if value.bit_length() > 4 * limits.max_int_digits:  # surely over: do not convert
-        raise _Refusal(f"an integer of over {limits.max_int_digits} digits (Limits.max_int_digits)")
-    text = int_to_str(value)
-    if len(text) - (value < 0) > limits.max_int_digits:
-        raise _Refusal(f"an integer of {len(text) - (value < 0)} digits, over the limit of {limits.max_int_digits}")
-    return text
 
 
 def _is_array(value: Any) -> bool:
@@ -224,12 +102,12 @@ class _Writer:
 
     def _deeper(self, depth: int) -> None:
         if depth > self.max_depth:
-            raise _Refusal(f"nesting deeper than the limit of {self.max_depth}")
+            raise UnencodableValue(f"nesting deeper than the limit of {self.max_depth}")
 
     def members(self, obj: dict[Any, Any], depth: int, shape: Shape | None, indent: str | None) -> bool:
-        """Write an object's members; False if a key cannot be an element name.
+        """Write an object's members (§3); False if a key cannot be an element name.
 
-        ``obj`` is a dict (other mappings are read by :func:`_plain_mapping`
+        ``obj`` is a dict (other mappings are read by :func:`plain_mapping`
         first); its keys may still be ``str`` subclasses or not strings.
 
         The hot loop of the encoder: plain strings, integers and booleans are
@@ -250,11 +128,14 @@ class _Writer:
                     kind = type(value)
                     if plain:
                         if kind is str:
+                            # §4 surely not looks_like_scalar, and §7 nothing for
+                            # escape_text to escape (its ESCAPED characters),
+                            # inline; tests/test_dialect_rules.py holds them equal.
                             if (
                                 value
                                 and (
-                                    value[0] not in _SCALAR_START
-                                    or (value.strip(_NUMBER_CHARS) and value not in _BOOLEANS)
+                                    value[0] not in SCALAR_START
+                                    or (value.strip(NUMBER_CHARS) and value not in BOOLEANS)
                                 )
                                 and "&" not in value
                                 and "<" not in value
@@ -264,7 +145,7 @@ class _Writer:
                                 out += (tags[0], ">", value, tags[1])
                                 continue
                         elif kind is int:
-                            out += (tags[0], ">", _integer(value, self.limits), tags[1])
+                            out += (tags[0], ">", integer_text(value, self.limits), tags[1])
                             continue
                         elif kind is bool:
                             out += (tags[0], ">true" if value else ">false", tags[1])
@@ -283,17 +164,18 @@ class _Writer:
                         self.embedded(tags, "", value, depth + 1, inner)
                     else:
                         self.element(tags, "", value, depth + 1, member, inner)
-                except _Refusal as refusal:
+                except UnencodableValue as refusal:
                     refusal.parts.append(key)
                     raise
         except _NotPlain:
             # A key that is not an exact str (an Enum member, or not a str at
             # all): start again with the keys by value, or refuse.
             del out[mark:]
-            return self.members(_plain_mapping(obj), depth, shape, indent)
+            return self.members(plain_mapping(obj), depth, shape, indent)
         return True
 
     def array(self, tags: tuple[str, str], items: Any, depth: int, shape: Shape | None, indent: str | None) -> None:
+        """Write an array member as its run of same-named elements (§3)."""
         self._deeper(depth)
         if not items:
             if indent is not None:
@@ -309,7 +191,7 @@ class _Writer:
                     self.embedded(tags, _ITEM, item, depth + 1, indent)
                 else:
                     self.element(tags, _ITEM, item, depth + 1, item_shape, indent)
-            except _Refusal as refusal:
+            except UnencodableValue as refusal:
                 refusal.parts.append(0)
                 raise
             return
@@ -320,20 +202,22 @@ class _Writer:
                     self.nested(tags, "", item, depth + 1, None, None)
                 else:
                     self.element(tags, "", item, depth + 1, item_shape, indent)
-            except _Refusal as refusal:
+            except UnencodableValue as refusal:
                 refusal.parts.append(index)
                 raise
 
     def element(
         self, tags: tuple[str, str], attrs: str, value: Any, depth: int, shape: Shape | None, indent: str | None
     ) -> None:
+        """Write one value as an element: scalars by §4 and §7, what fits no
+        element by the escape of §6, what the shape declares by §8."""
         kind = type(value)
         if shape is not None:
             if shape.kind is Kind.JSON:
                 self.embedded(tags, attrs, value, depth, indent)
                 return
             if kind is not str and kind is not dict and kind is not list and kind is not tuple and value is not None:
-                value = _plain_scalar(value) if isinstance(value, (str, int, float)) else value
+                value = plain_scalar(value) if isinstance(value, (str, int, float)) else value
                 kind = type(value)
             if shape.kind is Kind.STRING and (kind is int or kind is float or kind is bool):
                 # §8: the text of a string member is kept as a string.
@@ -354,29 +238,29 @@ class _Writer:
             elif self.careful and (has_illegal_chars(value) or self.too_long(value)):
                 self.embedded(tags, attrs, value, depth, None)
             elif looks_like_scalar(value):
-                out.append(tags[0] + attrs + _AS_STRING + ">" + _escape(value) + tags[1])
+                out.append(tags[0] + attrs + _AS_STRING + ">" + escape_text(value) + tags[1])
             else:
-                out.append(tags[0] + attrs + ">" + _escape(value) + tags[1])
+                out.append(tags[0] + attrs + ">" + escape_text(value) + tags[1])
         elif kind is int:
-            out.append(tags[0] + attrs + ">" + _integer(value, self.limits) + tags[1])
+            out.append(tags[0] + attrs + ">" + integer_text(value, self.limits) + tags[1])
         elif kind is bool:
             out.append(tags[0] + attrs + (">true" if value else ">false") + tags[1])
         elif kind is dict:
             self.nested(tags, attrs, value, depth, shape, indent)
         elif kind is float:
             if not math.isfinite(value):
-                raise _Refusal(f"{value!r} is not a JSON number")
+                raise UnencodableValue(f"{value!r} is not a JSON number")
             out.append(tags[0] + attrs + ">" + repr(value) + tags[1])
         elif value is None or kind is list or kind is tuple:
             # null has no element form, and an array directly inside an array
             # cannot be told apart from its parent's repeated elements.
             self.embedded(tags, attrs, value, depth, indent)
         elif isinstance(value, Mapping):
-            self.element(tags, attrs, _plain_mapping(value), depth, shape, indent)
+            self.element(tags, attrs, plain_mapping(value), depth, shape, indent)
         elif isinstance(value, (list, tuple)):
             self.element(tags, attrs, list(value), depth, shape, indent)
         else:
-            self.element(tags, attrs, _plain_scalar(value), depth, shape, indent)
+            self.element(tags, attrs, plain_scalar(value), depth, shape, indent)
 
     def too_long(self, text: str) -> bool:
         """Whether ``text`` is over libxml2's text node limit (§9)."""
@@ -385,7 +269,7 @@ class _Writer:
         if len(text.encode("utf-8", "surrogatepass")) <= LIBXML2_MAX_TEXT_BYTES:
             return False
         if self.careful and not has_illegal_chars(text):
-            raise _Refusal(
+            raise UnencodableValue(
                 f"a text of {len(text.encode('utf-8'))} UTF-8 bytes, over libxml2's limit of "
                 f"{LIBXML2_MAX_TEXT_BYTES} for one text node"
             )
@@ -400,6 +284,8 @@ class _Writer:
         shape: Shape | None,
         indent: str | None,
     ) -> None:
+        """Write an object as an element with children, or with the JSON escape
+        when it is empty or has a key that cannot be a tag (§3, §6)."""
         if not value:
             self.embedded(tags, attrs, value, depth, None)
             return
@@ -417,18 +303,21 @@ class _Writer:
             self.embedded(tags, attrs, value, depth, None)
 
     def embedded(self, tags: tuple[str, str], attrs: str, value: Any, depth: int, indent: str | None) -> None:
+        """Write ``value`` with the JSON escape, ``json='true'`` (§6)."""
         if indent is not None:
             self.out.append(indent)
-        text = _json.dumps(_checked_json(value, depth, self.limits, self.containers))
+        text = _json.dumps(plain_value(value, depth, self.limits, self.containers))
         if len(text) * 4 > LIBXML2_MAX_TEXT_BYTES and len(text.encode("utf-8")) > LIBXML2_MAX_TEXT_BYTES:
-            raise _Refusal(
+            raise UnencodableValue(
                 f"the JSON text of this value is {len(text.encode('utf-8'))} UTF-8 bytes, over libxml2's limit "
                 f"of {LIBXML2_MAX_TEXT_BYTES} for one text node"
             )
-        self.out.append(tags[0] + attrs + _AS_JSON + ">" + _escape(text) + tags[1])
+        self.out.append(tags[0] + attrs + _AS_JSON + ">" + escape_text(text) + tags[1])
 
 
-_ROOT_TAGS: Final = ("<xml", "</xml>")
+# §2 The root element's tags; §10 "<xml/>" for {}.
+_ROOT_TAGS: Final = ("<" + ROOT, "</" + ROOT + ">")
+_EMPTY_ROOT: Final = "<" + ROOT + "/>"
 
 
 def encode(
@@ -442,7 +331,7 @@ def encode(
     """Encode a JSON-compatible mapping as an XML document of the dialect.
 
     Args:
-        obj: the request or response body: a mapping with string keys whose
+        obj: the request or response body (§1): a mapping with string keys whose
             values are mappings, lists, tuples, str, int, float, bool or None
             (subclasses such as ``Enum`` members are written by their value,
             as ``json.dumps`` writes them).
@@ -481,8 +370,8 @@ def encode(
             writer = _Writer(limits, pretty, careful=True)
             data = _write(writer, obj, shape).encode("utf-8")
         _check_size(data, writer.containers[0], limits)
-    except _Refusal as refusal:
-        raise EncodeError(refusal.msg, path=pointer(refusal.parts[::-1])) from None
+    except UnencodableValue as refusal:
+        raise refusal.error() from None
     except RecursionError:
         raise EncodeError(f"nesting deeper than the limit of {limits.max_depth}") from None
     return data
@@ -491,14 +380,16 @@ def encode(
 def _check_size(data: bytes, containers: int, limits: Limits) -> None:
     """Refuse output the decoder with ``limits`` would refuse for its size (§9)."""
     if len(data) > limits.max_bytes:
-        raise _Refusal(f"the document is {len(data)} bytes, over the limit of {limits.max_bytes} (Limits.max_bytes)")
+        raise UnencodableValue(
+            f"the document is {len(data)} bytes, over the limit of {limits.max_bytes} (Limits.max_bytes)"
+        )
     # Each element takes at least 4 bytes (<a/>), so short output needs no count.
     if len(data) // 4 + containers > limits.max_elements:
         # No comments, CDATA or processing instructions are written, and "<"
         # in text is escaped: each "<" not followed by "/" starts an element.
         elements = data.count(b"<") - data.count(b"</") + containers
         if elements > limits.max_elements:
-            raise _Refusal(
+            raise UnencodableValue(
                 f"{elements} elements (embedded JSON objects and arrays included), "
                 f"over the limit of {limits.max_elements} (Limits.max_elements)"
             )
@@ -538,16 +429,17 @@ def _may_have_long_text(data: bytes) -> bool:
 
 
 def _write(writer: _Writer, obj: Mapping[Any, Any], shape: Shape | None) -> str:
+    """The document: the root element (§2) in canonical form (§10)."""
     if type(obj) is not dict:
-        obj = _plain_mapping(obj)
+        obj = plain_mapping(obj)
     out = writer.out
     if not obj:
-        return "<xml/>"
-    out.append("<xml>")
+        return _EMPTY_ROOT
+    out.append(_ROOT_TAGS[0] + ">")
     if writer.members(obj, 1, shape, writer.indent):
         if writer.indent is not None:
             out.append("\n")
-        out.append("</xml>")
+        out.append(_ROOT_TAGS[1])
     else:
         # A key that cannot be an element name: the root itself is the
         # smallest value that needs the JSON escape.

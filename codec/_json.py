@@ -1,4 +1,6 @@
-"""Embedded JSON: the canonical writer and the strict reader (§6 of the spec).
+"""JSON: the canonical writer and the strict reader of embedded JSON (§6 of
+the spec), and the check of a Python value as JSON that the encoder and the
+HTTP layer share.
 
 The standard library's ``json`` is not used for writing because the dialect
 fixes the exact text (other implementations must produce the same bytes) and
@@ -9,13 +11,30 @@ from __future__ import annotations
 
 import functools
 import json
+import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-from ._dialect import int_to_str, str_to_int
+from ._dialect import int_digits, int_to_str, str_to_int, surrogate_pair_at, too_many_digits
+from ._errors import EncodeError, pointer
+from ._limits import Limits
 
-__all__ = ["EmbeddedJSONError", "brackets", "depth", "dumps", "error_line", "loads"]
+__all__ = [
+    "EmbeddedJSONError",
+    "UnencodableValue",
+    "brackets",
+    "checked",
+    "depth",
+    "dumps",
+    "error_line",
+    "integer_text",
+    "loads",
+    "plain_key",
+    "plain_mapping",
+    "plain_scalar",
+    "plain_value",
+]
 
 
 class EmbeddedJSONError(ValueError):
@@ -148,8 +167,8 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 @functools.lru_cache(maxsize=8)
 def _decoder(max_int_digits: int) -> Callable[[str], Any]:
     def bounded_int(text: str) -> int:
-        if len(text) - (text[0] == "-") > max_int_digits:
-            raise EmbeddedJSONError(f"an integer of {len(text)} digits, over the limit of {max_int_digits}")
+        if len(text) > max_int_digits and int_digits(text) > max_int_digits:
+            raise EmbeddedJSONError(too_many_digits(max_int_digits, int_digits(text)))
         return str_to_int(text)
 
     decoder = json.JSONDecoder(
@@ -162,7 +181,7 @@ def _decoder(max_int_digits: int) -> Callable[[str], Any]:
 
 
 def loads(text: str, *, max_int_digits: int = 4300) -> Any:
-    """Read JSON strictly: no NaN/Infinity, no duplicate keys, finite numbers,
+    """Read JSON strictly (§6): no NaN/Infinity, no duplicate keys, finite numbers,
     integers of at most ``max_int_digits`` digits."""
     try:
         return _decoder(max_int_digits)(text)
@@ -172,3 +191,160 @@ def loads(text: str, *, max_int_digits: int = 4300) -> Any:
         raise EmbeddedJSONError(f"invalid JSON: {exc.msg} at char {exc.pos}", exc.pos) from None
     except (ValueError, RecursionError) as exc:
         raise EmbeddedJSONError(f"invalid JSON: {exc}") from None
+
+
+# --- Python values as JSON values: what the encoder and the HTTP layer accept
+
+
+class UnencodableValue(Exception):
+    """A value with no JSON form, or past a limit; collects its path while the
+    stack unwinds (``parts``, innermost first)."""
+
+    def __init__(self, msg: str) -> None:
+        self.msg = msg
+        self.parts: list[str | int] = []
+
+    def error(self) -> EncodeError:
+        """The :class:`EncodeError` a caller sees, with the JSON Pointer."""
+        return EncodeError(self.msg, path=pointer(self.parts[::-1]))
+
+
+def plain_key(key: object) -> str:
+    """``key`` as an exact ``str``: a ``str`` subclass (a ``StrEnum`` member)
+    by its value, as ``json.dumps`` writes it, never by its ``__str__``."""
+    if type(key) is str:
+        return key
+    if isinstance(key, str):
+        return str.__str__(key)
+    raise UnencodableValue(f"object keys must be strings, not {type(key).__name__}")
+
+
+def plain_mapping(obj: Mapping[Any, Any]) -> dict[str, Any]:
+    """Any mapping as a dict with exact ``str`` keys (§1): one rule for dicts,
+    ``MappingProxyType``, ``ChainMap``, ``UserDict`` and custom mappings.
+
+    Keys that are equal only after conversion (a ``str`` subclass with its own
+    ``__eq__``/``__hash__``, a mapping that yields a key twice) would become a
+    repeated element, which reads back as an array: refused, as are keys
+    that are not strings and mappings that fail while being read.
+    """
+    result: dict[str, Any] = {}
+    try:
+        for key, value in obj.items():
+            plain = plain_key(key)
+            if plain in result:
+                raise UnencodableValue(f"the key {plain!r} occurs twice in one object")
+            result[plain] = value
+    except UnencodableValue:
+        raise
+    except Exception as exc:  # a custom Mapping's own code failed: a refusal, not a crash
+        raise UnencodableValue(f"reading the {type(obj).__name__} failed: {type(exc).__name__}: {exc}") from None
+    return result
+
+
+def plain_scalar(value: Any) -> Any:
+    """A ``str``/``int``/``float`` subclass instance as its exact base value
+    (§1), as ``json.dumps`` writes it: an ``Enum`` member by its value, never by an
+    overridden ``__str__``, ``__int__``, ``__float__`` or ``__repr__``."""
+    if isinstance(value, str):
+        return str.__str__(value)
+    if isinstance(value, bool):
+        return bool(int.__int__(value))
+    if isinstance(value, int):
+        return int.__int__(value)
+    if isinstance(value, float):
+        return float.__float__(value)
+    raise UnencodableValue(f"{type(value).__name__} is not a JSON type")
+
+
+def _surrogate_pair(text: str, index: int, what: str) -> UnencodableValue:
+    high, low = ord(text[index]), ord(text[index + 1])
+    return UnencodableValue(
+        f"{what} holds a high surrogate followed by a low one (U+{high:04X} U+{low:04X} at index {index}): "
+        "no JSON text can keep them apart, every reader joins them into one character"
+    )
+
+
+def integer_text(value: int, limits: Limits) -> str:
+    """``value`` in decimal, refused past ``limits.max_int_digits`` (§9)."""
+    if value.bit_length() > 4 * limits.max_int_digits:  # surely over: do not convert
+        raise UnencodableValue(too_many_digits(limits.max_int_digits))
+    text = int_to_str(value)
+    # The length bounds the digits from above: most integers need no count.
+    if len(text) > limits.max_int_digits:
+        digits = int_digits(text)
+        if digits > limits.max_int_digits:
+            raise UnencodableValue(too_many_digits(limits.max_int_digits, digits))
+    return text
+
+
+def plain_value(value: Any, depth: int, limits: Limits, counts: list[int] | None = None) -> Any:
+    """``value`` as plain dicts, lists and scalars, its types (§1, §6) and limits (§9) checked.
+
+    ``depth`` is the depth ``value`` has if it is an object or an array.
+    ``counts[0]``, if given, is increased by the objects and arrays found:
+    the decoder counts them toward ``max_elements`` (§9).
+
+    Raises:
+        UnencodableValue: with the path, innermost first.
+    """
+    kind = type(value)
+    if kind is str:
+        pair = surrogate_pair_at(value)
+        if pair >= 0:
+            raise _surrogate_pair(value, pair, "the string")
+        return value
+    if kind is bool or value is None:
+        return value
+    if kind is int:
+        integer_text(value, limits)
+        return value
+    if kind is float:
+        if not math.isfinite(value):
+            raise UnencodableValue(f"{value!r} is not a JSON number")
+        return value
+    if isinstance(value, (Mapping, list, tuple)):
+        if depth > limits.max_depth:
+            raise UnencodableValue(f"nesting deeper than the limit of {limits.max_depth}")
+        if counts is not None:
+            counts[0] += 1
+    if isinstance(value, Mapping):
+        result = {}
+        for key, member in plain_mapping(value).items():
+            try:
+                pair = surrogate_pair_at(key)
+                if pair >= 0:
+                    raise _surrogate_pair(key, pair, "the key")
+                result[key] = plain_value(member, depth + 1, limits, counts)
+            except UnencodableValue as refusal:
+                refusal.parts.append(key)
+                raise
+        return result
+    if isinstance(value, (list, tuple)):
+        items = []
+        for index, item in enumerate(value):
+            try:
+                items.append(plain_value(item, depth + 1, limits, counts))
+            except UnencodableValue as refusal:
+                refusal.parts.append(index)
+                raise
+        return items
+    return plain_value(plain_scalar(value), depth, limits, counts)
+
+
+def checked(document: Mapping[str, Any], limits: Limits) -> dict[str, Any]:
+    """A JSON document (an object) as plain dicts, lists and scalars, checked
+    as the encoder checks values: types, depth and integer digits.
+
+    Raises:
+        EncodeError: with the path of the offending value.
+    """
+    if not isinstance(document, Mapping):
+        raise EncodeError(f"the document must be an object (a mapping), not {type(document).__name__}")
+    try:
+        result: dict[str, Any] = plain_value(document, 1, limits)
+    except UnencodableValue as refusal:
+        raise refusal.error() from None
+    except RecursionError:
+        raise EncodeError(f"nesting deeper than the limit of {limits.max_depth}") from None
+    return result

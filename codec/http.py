@@ -51,9 +51,9 @@ from urllib.parse import parse_qsl
 from . import _json, schemas
 from ._api import decode, encode
 from ._api_errors import ApiError, ApiErrorCode
-from ._encode import _checked_json, _Refusal
+from ._dialect import declared_encoding
 from ._endpoint import Endpoint, prepared
-from ._errors import DecodeError, EncodeError, pointer
+from ._errors import DecodeError
 from ._limits import DEFAULT_LIMITS, Limits
 from .schemas import ValidationError, Violation
 
@@ -457,15 +457,9 @@ def _read_json(body: bytes, charset: str, limits: Limits) -> dict[str, Any]:
     return value
 
 
-_DECLARED_ENCODING: Final = re.compile(r"""\s+encoding\s*=\s*["']([^"']*)["']""")
-
-
 def _undeclared(text: str, charset: str) -> str:
     """``text`` without the encoding of its XML declaration, which must be ``charset``."""
-    if not text.startswith("<?xml"):
-        return text
-    end = text.find("?>")
-    match = _DECLARED_ENCODING.search(text, 0, end if end >= 0 else len(text))
+    match = declared_encoding(text)
     if match is None:
         return text
     declared = match.group(1)
@@ -746,15 +740,7 @@ def render_response(
         ValueError: ``fmt`` is neither ``"json"`` nor ``"xml"``.
     """
     if fmt == "json":
-        if not isinstance(payload, Mapping):
-            raise EncodeError(f"the document must be an object (a mapping), not {type(payload).__name__}")
-        try:
-            checked = _checked_json(payload, 1, limits)
-        except _Refusal as refusal:
-            raise EncodeError(refusal.msg, path=pointer(refusal.parts[::-1])) from None
-        except RecursionError:
-            raise EncodeError(f"nesting deeper than the limit of {limits.max_depth}") from None
-        return JSON_CONTENT_TYPE, _json.dumps(checked).encode("utf-8")
+        return JSON_CONTENT_TYPE, _json.dumps(_json.checked(payload, limits)).encode("utf-8")
     if fmt == "xml":
         if endpoint is not None:
             try:

@@ -31,6 +31,7 @@ import referencing
 import referencing.exceptions
 from referencing.jsonschema import DRAFT202012
 
+from ._dialect import too_many_digits
 from ._errors import CodecError, pointer, where
 from ._limits import DEFAULT_LIMITS, Limits
 from ._shape import Kind, Shape
@@ -641,8 +642,7 @@ def _past_limits(payload: Any, limits: Limits) -> tuple[Any, Violation | None]:
             deep.path, f"nested deeper than the limit of {limits.max_depth} (Limits.max_depth)", "depth"
         )
     except _TooLong as long:
-        message = f"an integer of more than {limits.max_int_digits} digits (Limits.max_int_digits)"
-        return None, Violation(long.path, message, "digits")
+        return None, Violation(long.path, too_many_digits(limits.max_int_digits), "digits")
     except _BadKey as bad:
         message = f"object keys must be strings, not {type(bad.key).__name__}"
         return None, Violation(bad.path, message, "type")

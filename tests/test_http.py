@@ -639,7 +639,7 @@ def test_arbitrary_bodies_raise_only_http_errors(body: bytes, content_type: str 
         render_response(error.body(), error.response_format)
 
 
-# --- the lines of violations (codec._api.lines_of) ------------------------------------
+# --- the lines of violations (codec._locate.lines_of) ------------------------------------
 
 
 def _reference_line(root: Any, path: str, shape: Any) -> int | None:
@@ -699,7 +699,7 @@ _odd_segments = st.sampled_from(
 def test_one_walk_finds_the_line_of_every_pointer(
     document: dict[str, Any], strip: bool, extra: list[list[str]], endpoint: tuple[str, str] | None
 ) -> None:
-    from codec import _api, _decode, schemas
+    from codec import _decode, _locate, schemas
 
     xml = codec.encode(document, pretty=True)
     if strip:  # arrays written without the attribute: the shape or the run decides
@@ -707,12 +707,12 @@ def test_one_walk_finds_the_line_of_every_pointer(
     root = _decode.parse(xml)
     shape = None if endpoint is None else schemas.shape(*endpoint)  # type: ignore[arg-type]
     paths = _pointers(document) + ["/" + "/".join(parts) for parts in extra]
-    lines = _api.lines_of(root, paths, shape)
+    lines = _locate.lines_of(root, paths, shape)
     assert lines == {path: _reference_line(root, path, shape) for path in paths}
 
 
 def test_violations_with_digit_like_segments_get_lines_not_crashes() -> None:
-    from codec import _api, _decode
+    from codec import _decode, _locate
 
     root = _decode.parse(b"<xml>\n<a array='true'>\n<b>1</b>\n</a>\n<c>2</c>\n<d>1</d>\n<d>2</d>\n</xml>")
     paths = [
@@ -726,7 +726,7 @@ def test_violations_with_digit_like_segments_get_lines_not_crashes() -> None:
         "/d/01",
         "/d/" + "0" * 5000 + "1",
     ]
-    assert _api.lines_of(root, paths, None) == {
+    assert _locate.lines_of(root, paths, None) == {
         "/a/²": 2,
         "/a/①/b": 2,
         "/a/₃": 2,

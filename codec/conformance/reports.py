@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .._dialect import _ILLEGAL
+from .._dialect import ILLEGAL
 from .manifest import KINDS
 from .runner import Result
 
@@ -33,7 +33,7 @@ def report(results: Sequence[Result]) -> str:
 
 def _xml_safe(text: str) -> str:
     """``text`` with the characters XML cannot hold (§6) as ``\\uXXXX``."""
-    return _ILLEGAL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return ILLEGAL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def junit_xml(results: Sequence[Result], *, name: str = "altcraft-codec conformance") -> bytes:
