@@ -52,8 +52,8 @@ from . import _json, schemas
 from ._api import decode, encode
 from ._api_errors import ApiError, ApiErrorCode
 from ._dialect import declared_encoding
-from ._endpoint import Endpoint, prepared
-from ._errors import DecodeError
+from ._endpoint import Endpoint
+from ._errors import DecodeError, where
 from ._limits import DEFAULT_LIMITS, Limits
 from .schemas import ValidationError, Violation
 
@@ -449,9 +449,9 @@ def _read_json(body: bytes, charset: str, limits: Limits) -> dict[str, Any]:
     try:
         value = _json.loads(text, max_int_digits=limits.max_int_digits)
     except _json.EmbeddedJSONError as exc:
-        line = _json.error_line(text, exc)
-        where = f" (line {line})" if line is not None else ""
-        raise _malformed(f"malformed JSON: {_clip(str(exc).removeprefix('invalid JSON: '))}{where}") from None
+        place = where(line=_json.error_line(text, exc), trailing=True)
+        place = f" ({place})" if place else ""
+        raise _malformed(f"malformed JSON: {_clip(str(exc).removeprefix('invalid JSON: '))}{place}") from None
     if not isinstance(value, dict):
         raise _malformed(f"the body must be a JSON object, not {type(value).__name__}")
     return value
@@ -645,7 +645,7 @@ def read_body(
     """
     fields, query = head.fields, head.query
     payload: dict[str, Any] | None = None
-    endpoint = prepared(head.endpoint, "request", strict=strict, limits=limits) if head.known else None
+    endpoint = _request_endpoint(head.endpoint, strict, limits) if head.known else None
     try:
         params = _params(query, strict=True)
         request_format, charset = _body_format(fields, body)
@@ -683,6 +683,13 @@ def read_body(
         request_format=request_format,
         response_format=_negotiate(fields, params, payload),
     )
+
+
+@lru_cache(maxsize=512)  # one per method and options a server sees
+def _request_endpoint(name: str, strict: bool, limits: Limits) -> Endpoint:
+    # Prepared once per server, not per request: the validation backend
+    # ("auto") is chosen when a method is first seen.
+    return Endpoint(name, "request", strict=strict, limits=limits)
 
 
 def _check(payload: dict[str, Any], endpoint: Endpoint, document: bytes | str | None) -> None:

@@ -756,8 +756,8 @@ def _alternatives(error: jsonschema.ValidationError) -> str:
     if len(fitting) == 1:
         (subs,) = fitting.values()
         best = min(subs, key=_relevance)
-        where = pointer(list(best.path))
-        return _message(best) + (f" (at {pointer(list(error.path))}{where})" if where else "")
+        inner = pointer(list(best.path))
+        return _message(best) + (f" (at {pointer(list(error.path))}{inner})" if inner else "")
     if not fitting:
         kinds = [o.get("type") for o in options if isinstance(o, Mapping)]
         if all(isinstance(k, str) for k in kinds):
