@@ -1,6 +1,7 @@
-"""Schema vectors: payloads per endpoint and direction, made from ``schemas/``.
+"""§8 Schema-guided reading and writing: payloads for every endpoint schema.
 
-Used by ``vectors/build.py``. For every endpoint schema this makes one valid
+The files under ``vectors/schema/`` are all written here, from ``schemas/`` (read
+through ``codec.schemas.documents()``). For every endpoint schema this makes one valid
 payload and at least two invalid ones, each invalid in one known way:
 
 - ``wrong-type-P``: the top-level member P with a value of another JSON type
@@ -17,7 +18,11 @@ oneOf, then and else), unless one of those nodes leaves the object open
 (``additionalProperties`` or ``unevaluatedProperties`` true or a schema) or none
 declares any member. Each such object is one ``additionalProperties`` error at
 the object's path. This file works that out on its own (``_undocumented``),
-separately from ``codec.schemas``, which builds a schema for it.
+separately from ``codec.schemas``, which builds a schema for it: the two are
+held equal by tests/test_schemas.py (every nested object of every valid
+payload), so this walk is the oracle, not a copy. It also differs on purpose
+where payloads are made (``_synth`` follows the first anyOf/oneOf branch
+only), so the codec's walk could not replace it without changing every file.
 
 ``named_cases`` adds hand-written payloads whose first error (``first``: path,
 keyword and words of the message) is pinned too: the errors a person must be
@@ -33,9 +38,7 @@ then checks ``codec.validate`` against them.
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -43,14 +46,13 @@ from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-ROOT = Path(__file__).resolve().parent.parent
-SCHEMAS = ROOT / "schemas"
+from codec import schemas
+
+from ._vectors import Vectors
+
 BASE = "https://altcraft-codec.invalid/schemas/"
 
-_DOCUMENTS = {
-    path.relative_to(SCHEMAS).as_posix(): json.loads(path.read_text(encoding="utf-8"))
-    for path in sorted(SCHEMAS.rglob("*.json"))
-}
+_DOCUMENTS = schemas.documents()  # path under schemas/ -> the file's JSON, shared blocks too
 _REGISTRY: Registry = Registry().with_resources(
     (BASE + rel, Resource.from_contents(doc, default_specification=DRAFT202012)) for rel, doc in _DOCUMENTS.items()
 )
@@ -299,7 +301,6 @@ def _entry(endpoint: str, direction: str, name: str, description: str, **fields:
         "description": description,
         "rule": "dialect.md#8",
         "flags": ["needs-schema"],
-        "files": {"json": f"schema/{case_id}.json"},
         "endpoint": endpoint,
         "direction": direction,
         **fields,
@@ -535,3 +536,10 @@ def schema_cases() -> list[tuple[dict[str, Any], Any]]:
     """Every schema vector: (manifest entry, payload)."""
     generated = [case for endpoint, direction in endpoint_schemas() for case in _cases_for(endpoint, direction)]
     return generated + list(named_cases())
+
+
+def generate() -> Vectors:
+    out = Vectors()
+    for entry, payload in schema_cases():
+        out.add(entry, value=payload)
+    return out
