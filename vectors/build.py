@@ -4,8 +4,9 @@ The files are the source of truth, reviewed as files (vectors/README.md):
 
 - a case written by hand is its files, ``KIND/ID.xml`` and/or ``KIND/ID.json``,
   and one entry in ``meta/NN-SECTION.json`` (NN the section of docs/dialect.md):
-  its manifest entry without ``files`` (found on disk) and without the
-  ``pins:*`` flags (computed from its XML);
+  its manifest entry without what is worked out here: ``files`` (found on
+  disk), the ``pins:*`` flags (from its XML) and a schema case's ``errors``
+  (from jsonschema);
 - a generated case is what cannot be typed: byte-exact encodings, depth and
   size limits, the schema payloads, and the JSON of the docs' examples, read
   from docs/examples/. ``generate/`` writes them, one module per section.
@@ -31,7 +32,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path[:0] = [str(ROOT), str(HERE)]  # this checkout's codec (schemas/ read through it), and generate/
 
-from generate import Vectors, generate  # noqa: E402
+from generate import Vectors, generate, s08_schemas  # noqa: E402
 from generate.flags import content_flags  # noqa: E402
 from jsonschema import Draft202012Validator  # noqa: E402
 from lxml import etree  # noqa: E402
@@ -72,13 +73,18 @@ def read_meta(vectors: Path) -> tuple[list[dict[str, Any]], list[str]]:
             problems.append(f"meta/{path.name}: not JSON: {error}")
             continue
         for entry in listed:
-            where = f"meta/{path.name}: {entry.get('id')}"
+            where = f"meta/{path.name}: {entry.get('id') if isinstance(entry, dict) else entry!r}"
+            if not isinstance(entry, dict) or not {"id", "kind", "rule"} <= entry.keys():
+                problems.append(f"{where}: an entry needs at least id, kind and rule")
+                continue
             if entry.get("rule") != f"dialect.md#{section}":
                 problems.append(f"{where}: its rule is not dialect.md#{section}, the section of its file")
             if "files" in entry:
                 problems.append(f"{where}: files are found on disk, not listed")
             if any(flag.startswith("pins:") for flag in entry.get("flags", ())):
                 problems.append(f"{where}: pins:* flags are computed from the XML, not listed")
+            if "errors" in entry:
+                problems.append(f"{where}: a schema case's errors are computed, not listed")
             entries.append(entry)
     return entries, problems
 
@@ -111,7 +117,22 @@ def _complete(entry: dict[str, Any], vectors: Path, made: dict[str, bytes], prob
         except etree.XMLSyntaxError as error:
             problems.append(f"{name}: not well-formed, so not {entry['kind']}: {error}")
     full = dict(entry, flags=sorted(flags), files=names)
+    if entry["kind"] == "schema" and "errors" not in entry and "json" in names:
+        name = names["json"]
+        payload = json.loads(made[name] if name in made else (vectors / name).read_bytes())
+        full["errors"] = _schema_errors(entry, payload, problems)
     return {**{key: full[key] for key in KEYS if key in full}, **full}
+
+
+def _schema_errors(entry: dict[str, Any], payload: Any, problems: list[str]) -> list[dict[str, str]]:
+    """A hand-written schema case's errors, checked against its ``valid`` and ``first``."""
+    errors = s08_schemas.errors(entry["endpoint"], entry["direction"], payload, entry.get("strict", False))
+    if entry.get("valid") != (not errors):
+        problems.append(f"{entry['id']}: valid is {entry.get('valid')}, but jsonschema finds {errors}")
+    first = entry.get("first")
+    if first is not None and {"path": first["path"], "keyword": first["keyword"]} not in errors:
+        problems.append(f"{entry['id']}: its first error is not among the errors jsonschema finds: {errors}")
+    return errors
 
 
 def build(vectors: Path = HERE) -> tuple[dict[str, bytes], list[str], list[str]]:

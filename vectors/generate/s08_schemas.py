@@ -24,9 +24,9 @@ payload), so this walk is the oracle, not a copy. It also differs on purpose
 where payloads are made (``_synth`` follows the first anyOf/oneOf branch
 only), so the codec's walk could not replace it without changing every file.
 
-``named_cases`` adds hand-written payloads whose first error (``first``: path,
-keyword and words of the message) is pinned too: the errors a person must be
-able to act on (issue 9).
+Hand-written schema cases (``meta/08-schema-guided.json``: payloads whose first
+error, ``first``, is pinned, the errors a person must be able to act on) get
+their ``errors`` from ``errors()`` here, when vectors/build.py builds the manifest.
 
 Payloads are synthesized from the schema and then repaired with the
 validator's own errors until they validate. Everything is checked here with
@@ -399,143 +399,19 @@ def _cases_for(endpoint: str, direction: str) -> Iterator[tuple[dict[str, Any], 
 
 
 def endpoint_schemas() -> list[tuple[str, str]]:
-    """(endpoint, direction) of every schema file outside schemas/shared/."""
-    found = []
-    for name in _DOCUMENTS:
-        if name.startswith("shared/"):
-            continue
-        stem, direction, _ = name.rsplit(".", 2)
-        found.append((stem, direction))
-    return sorted(found)
+    """(endpoint, direction) of every endpoint schema: each endpoint has both."""
+    return [(endpoint, direction) for endpoint in schemas.endpoints() for direction in ("request", "response")]
 
 
-# (endpoint, direction, name, strict, payload, first error: path, keyword, words of
-# its message, and what the case is about). The words are the contract: an
-# implementation's own message for the first error must contain each of them.
-NAMED: list[tuple[str, str, str, bool, Any, tuple[str, str, list[str]], str]] = [
-    (
-        "relations/get",
-        "request",
-        "strict-bad-email-leads",
-        True,
-        {"rel_id": 2, "email": "not-an-email", "matching": "email"},
-        ("/email", "format", ["'not-an-email'", "email address"]),
-        "a documented member with a bad value: its own error leads, strict mode adds nothing",
-    ),
-    (
-        "relations/get",
-        "request",
-        "misspelt-matching-mode",
-        False,
-        {"rel_id": 2, "matching": "emial", "email": "a@example.com"},
-        (
-            "/matching",
-            "enum",
-            ["'emial' is not a matching mode", "one of: email, email_profile, phone, profile_id, custom"],
-        ),
-        "a misspelt matching mode: one error listing the modes of the basic block",
-    ),
-    (
-        "profiles/import",
-        "request",
-        "misspelt-matching-mode",
-        False,
-        {"db_id": 1, "matching": "emial", "email": "a@example.com", "data": {}},
-        ("/matching", "enum", ["'emial' is not a matching mode", "email_phone_sub"]),
-        "a misspelt matching mode: one error listing the eleven modes of the extended block",
-    ),
-    (
-        "relations/get",
-        "request",
-        "no-lookup-field",
-        False,
-        {"rel_id": 2},
-        ("", "anyOf", ["one of profile_id, email, phone, field_name (with field_value) is required"]),
-        "no lookup field at all: the error names the fields that would do",
-    ),
-    (
-        "relations/get",
-        "request",
-        "strict-misspelt-lookup-field",
-        True,
-        {"rel_id": 2, "emial": "a@example.com"},
-        ("", "additionalProperties", ["'emial'", "did you mean 'email'?"]),
-        "a misspelt lookup field: the misspelling leads, before the missing lookup it causes",
-    ),
-    (
-        "profiles/import",
-        "request",
-        "strict-nested-misspelling",
-        True,
-        {
-            "db_id": 1,
-            "matching": "email",
-            "email": "a@example.com",
-            "data": {"subscriptions": [{"resource_id": 1, "channel": "email", "email": "a@example.com", "prority": 1}]},
-        },
-        ("/data/subscriptions/0", "additionalProperties", ["'prority'", "did you mean 'priority'?"]),
-        "a misspelt member two levels down: strict mode refuses it where it is",
-    ),
-    (
-        "relations/get",
-        "response",
-        "strict-nested-unknown-member",
-        True,
-        {"error": 0, "data": [{"profile_id_a": "p", "nested_extra": 1}]},
-        ("/data/0", "additionalProperties", ["'nested_extra' is not a documented member here"]),
-        "an undocumented member inside an array item of a response",
-    ),
-    (
-        "goals/register",
-        "request",
-        "digit-like-keys",
-        False,
-        {"db_id": 1, "pixel_id": 1, "profile_id": "p", "pixel_data": {"²": {}, "①": [1], "10": 1, "9": 1}},
-        ("/pixel_data/²", "anyOf", ["an object fits none of the 2 allowed forms"]),
-        "keys that str.isdigit() accepts but int() refuses: reported, sorted, never a crash",
-    ),
-]
-
-# Payloads valid in strict mode that show where it stays open.
-NAMED_VALID: list[tuple[str, str, str, Any, str]] = [
-    (
-        "subscriptions/delete",
-        "request",
-        "strict-open-cc-data",
-        {"db_id": 1, "profile_id": "p", "resource_id": 2, "channel": "telegram_bot", "cc_data": {"id": 1, "x": 2}},
-        "cc_data is documented open (other custom channels carry other keys)",
-    ),
-    (
-        "profiles/import",
-        "request",
-        "strict-open-profile-data",
-        {"db_id": 1, "matching": "email", "email": "a@example.com", "data": {"CRM_ID": 7, "_fname": "Jim"}},
-        "profile data is documented open: custom database fields by name",
-    ),
-]
-
-
-def named_cases() -> Iterator[tuple[dict[str, Any], Any]]:
-    """The hand-written cases, with their errors worked out here."""
-    for endpoint, direction, name, strict, payload, (path, keyword, words), about in NAMED:
-        schema_id = f"{BASE}{endpoint}.{direction}.json"
-        errors = _errors(schema_id, payload, strict)
-        assert {"path": path, "keyword": keyword} in errors, (endpoint, name, errors)
-        first = {"path": path, "keyword": keyword, "words": words}
-        description = f"{endpoint} {direction}: {about}."
-        entry = _entry(endpoint, direction, f"invalid-{name}", description, valid=False, strict=strict, errors=errors)
-        yield dict(entry, first=first), payload
-    for endpoint, direction, name, payload, about in NAMED_VALID:
-        schema_id = f"{BASE}{endpoint}.{direction}.json"
-        assert not _errors(schema_id, payload, strict=True), (endpoint, name)
-        description = f"{endpoint} {direction}: {about}."
-        yield _entry(endpoint, direction, name, description, valid=True, strict=True, errors=[]), payload
+def errors(endpoint: str, direction: str, payload: Any, strict: bool = False) -> list[dict[str, str]]:
+    """The (path, keyword) of each violation of ``payload``, sorted: the ``errors``
+    of a schema case, worked out with jsonschema and, when ``strict``, the walk above."""
+    return _errors(f"{BASE}{endpoint}.{direction}.json", payload, strict)
 
 
 def schema_cases() -> list[tuple[dict[str, Any], Any]]:
     """Every schema vector: (manifest entry, payload)."""
-    generated = [case for endpoint, direction in endpoint_schemas() for case in _cases_for(endpoint, direction)]
-    return generated + list(named_cases())
+    return [case for endpoint, direction in endpoint_schemas() for case in _cases_for(endpoint, direction)]
 
 
 def generate() -> Vectors:
