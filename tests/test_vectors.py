@@ -8,8 +8,13 @@ pages, every endpoint schema.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -271,13 +276,67 @@ def test_every_endpoint_schema_has_a_valid_and_two_invalid_payloads() -> None:
         assert sum(c.valid is False for c in cases) >= 2, (endpoint, direction)
 
 
-def test_the_files_are_what_their_generator_writes() -> None:
-    # The files are what implementers read; vectors/build.py writes them. A hand
-    # edit that the generator would revert (or a generator change not re-run)
-    # fails here, not silently at the next build.
-    import subprocess
-    import sys
+def test_a_copy_of_the_folder_checks_clean(build: Any, tmp_path: Path) -> None:
+    # So that each complaint below comes from its one edit.
+    shutil.copytree(VECTORS, tmp_path / "vectors", ignore=shutil.ignore_patterns("__pycache__", "generate", "build.py"))
+    assert build.check(tmp_path / "vectors") == []
 
-    build = Path(__file__).resolve().parent.parent / "vectors" / "build.py"
+
+def test_the_files_are_what_their_generator_writes() -> None:
+    # The files are what implementers read: the ones written by hand, the ones
+    # vectors/generate/ writes and manifest.json must agree, or CI fails here
+    # (a hand edit of a generated file would otherwise be reverted by the next build).
+    build = VECTORS / "build.py"
     done = subprocess.run([sys.executable, str(build), "--check"], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.fixture(scope="module")
+def build() -> Any:
+    spec = importlib.util.spec_from_file_location("vectors_build", VECTORS / "build.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _replace(old: bytes, new: bytes, count: int = 1) -> Callable[[Path], None]:
+    def edit(path: Path) -> None:
+        data = path.read_bytes()
+        assert old in data
+        path.write_bytes(data.replace(old, new, count))
+
+    return edit
+
+
+# (file under vectors/, the edit, words of the complaint)
+DISAGREEMENTS: list[tuple[str, Callable[[Path], None], str]] = [
+    (
+        "invalid/parse-utf16le-bom.xml",
+        _replace(b"x", b"y"),
+        "differs from what build.py writes: invalid/parse-utf16le-bom",
+    ),
+    ("valid/limit-depth-64-objects.json", _replace(b'"x"', b'"y"'), "differs from what build.py writes: valid/limit"),
+    ("valid/docs-relations-get-response-json.json", _replace(b"11323123", b"1"), "writes: valid/docs-relations-get"),
+    ("manifest.json", _replace(b'"description": "', b'"description": "Edited. '), "writes: manifest.json"),
+    ("meta/01-documents.json", _replace(b'"description": "', b'"description": "Edited. '), "writes: manifest.json"),
+    # A hand-written file whose computed flags change: the manifest is out of date.
+    ("valid/document-several-members.xml", _replace(b"<db_id>1<", b"<db_id>x<"), "writes: manifest.json"),
+    ("decode-only/root-start-end-tags.xml", Path.unlink, "writes: manifest.json"),
+    ("valid/not-a-case.xml", lambda path: path.write_bytes(b"<xml/>"), "not in the manifest"),
+    ("meta/03-objects-and-arrays.json", _replace(b'"flags": []', b'"flags": ["pins:json-escape"]'), "computed"),
+    ("meta/04-scalars.json", _replace(b"[", b"", 1), "not JSON"),
+    # A hand-written schema case whose verdict jsonschema does not share.
+    ("meta/08-schema-guided.json", _replace(b'"valid": true', b'"valid": false'), "but jsonschema finds []"),
+]
+
+
+@pytest.mark.parametrize("name,edit,complaint", DISAGREEMENTS, ids=[d[0] for d in DISAGREEMENTS])
+def test_the_check_fails_when_files_and_generators_disagree(
+    build: Any, tmp_path: Path, name: str, edit: Callable[[Path], None], complaint: str
+) -> None:
+    copy = tmp_path / "vectors"
+    shutil.copytree(VECTORS, copy, ignore=shutil.ignore_patterns("__pycache__", "generate", "build.py"))
+    edit(copy / name)
+    found = build.check(copy)
+    assert any(complaint in line for line in found), found

@@ -1,6 +1,7 @@
-"""Schema vectors: payloads per endpoint and direction, made from ``schemas/``.
+"""§8 Schema-guided reading and writing: payloads for every endpoint schema.
 
-Used by ``vectors/build.py``. For every endpoint schema this makes one valid
+The files under ``vectors/schema/`` are all written here, from ``schemas/`` (read
+through ``codec.schemas.documents()``). For every endpoint schema this makes one valid
 payload and at least two invalid ones, each invalid in one known way:
 
 - ``wrong-type-P``: the top-level member P with a value of another JSON type
@@ -17,11 +18,15 @@ oneOf, then and else), unless one of those nodes leaves the object open
 (``additionalProperties`` or ``unevaluatedProperties`` true or a schema) or none
 declares any member. Each such object is one ``additionalProperties`` error at
 the object's path. This file works that out on its own (``_undocumented``),
-separately from ``codec.schemas``, which builds a schema for it.
+separately from ``codec.schemas``, which builds a schema for it: the two are
+held equal by tests/test_schemas.py (every nested object of every valid
+payload), so this walk is the oracle, not a copy. It also differs on purpose
+where payloads are made (``_synth`` follows the first anyOf/oneOf branch
+only), so the codec's walk could not replace it without changing every file.
 
-``named_cases`` adds hand-written payloads whose first error (``first``: path,
-keyword and words of the message) is pinned too: the errors a person must be
-able to act on (issue 9).
+Hand-written schema cases (``meta/08-schema-guided.json``: payloads whose first
+error, ``first``, is pinned, the errors a person must be able to act on) get
+their ``errors`` from ``errors()`` here, when vectors/build.py builds the manifest.
 
 Payloads are synthesized from the schema and then repaired with the
 validator's own errors until they validate. Everything is checked here with
@@ -33,9 +38,7 @@ then checks ``codec.validate`` against them.
 from __future__ import annotations
 
 import copy
-import json
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -43,14 +46,13 @@ from jsonschema.exceptions import ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-ROOT = Path(__file__).resolve().parent.parent
-SCHEMAS = ROOT / "schemas"
+from codec import schemas
+
+from ._vectors import Vectors
+
 BASE = "https://altcraft-codec.invalid/schemas/"
 
-_DOCUMENTS = {
-    path.relative_to(SCHEMAS).as_posix(): json.loads(path.read_text(encoding="utf-8"))
-    for path in sorted(SCHEMAS.rglob("*.json"))
-}
+_DOCUMENTS = schemas.documents()  # path under schemas/ -> the file's JSON, shared blocks too
 _REGISTRY: Registry = Registry().with_resources(
     (BASE + rel, Resource.from_contents(doc, default_specification=DRAFT202012)) for rel, doc in _DOCUMENTS.items()
 )
@@ -299,7 +301,6 @@ def _entry(endpoint: str, direction: str, name: str, description: str, **fields:
         "description": description,
         "rule": "dialect.md#8",
         "flags": ["needs-schema"],
-        "files": {"json": f"schema/{case_id}.json"},
         "endpoint": endpoint,
         "direction": direction,
         **fields,
@@ -398,140 +399,23 @@ def _cases_for(endpoint: str, direction: str) -> Iterator[tuple[dict[str, Any], 
 
 
 def endpoint_schemas() -> list[tuple[str, str]]:
-    """(endpoint, direction) of every schema file outside schemas/shared/."""
-    found = []
-    for name in _DOCUMENTS:
-        if name.startswith("shared/"):
-            continue
-        stem, direction, _ = name.rsplit(".", 2)
-        found.append((stem, direction))
-    return sorted(found)
+    """(endpoint, direction) of every endpoint schema: each endpoint has both."""
+    return [(endpoint, direction) for endpoint in schemas.endpoints() for direction in ("request", "response")]
 
 
-# (endpoint, direction, name, strict, payload, first error: path, keyword, words of
-# its message, and what the case is about). The words are the contract: an
-# implementation's own message for the first error must contain each of them.
-NAMED: list[tuple[str, str, str, bool, Any, tuple[str, str, list[str]], str]] = [
-    (
-        "relations/get",
-        "request",
-        "strict-bad-email-leads",
-        True,
-        {"rel_id": 2, "email": "not-an-email", "matching": "email"},
-        ("/email", "format", ["'not-an-email'", "email address"]),
-        "a documented member with a bad value: its own error leads, strict mode adds nothing",
-    ),
-    (
-        "relations/get",
-        "request",
-        "misspelt-matching-mode",
-        False,
-        {"rel_id": 2, "matching": "emial", "email": "a@example.com"},
-        (
-            "/matching",
-            "enum",
-            ["'emial' is not a matching mode", "one of: email, email_profile, phone, profile_id, custom"],
-        ),
-        "a misspelt matching mode: one error listing the modes of the basic block",
-    ),
-    (
-        "profiles/import",
-        "request",
-        "misspelt-matching-mode",
-        False,
-        {"db_id": 1, "matching": "emial", "email": "a@example.com", "data": {}},
-        ("/matching", "enum", ["'emial' is not a matching mode", "email_phone_sub"]),
-        "a misspelt matching mode: one error listing the eleven modes of the extended block",
-    ),
-    (
-        "relations/get",
-        "request",
-        "no-lookup-field",
-        False,
-        {"rel_id": 2},
-        ("", "anyOf", ["one of profile_id, email, phone, field_name (with field_value) is required"]),
-        "no lookup field at all: the error names the fields that would do",
-    ),
-    (
-        "relations/get",
-        "request",
-        "strict-misspelt-lookup-field",
-        True,
-        {"rel_id": 2, "emial": "a@example.com"},
-        ("", "additionalProperties", ["'emial'", "did you mean 'email'?"]),
-        "a misspelt lookup field: the misspelling leads, before the missing lookup it causes",
-    ),
-    (
-        "profiles/import",
-        "request",
-        "strict-nested-misspelling",
-        True,
-        {
-            "db_id": 1,
-            "matching": "email",
-            "email": "a@example.com",
-            "data": {"subscriptions": [{"resource_id": 1, "channel": "email", "email": "a@example.com", "prority": 1}]},
-        },
-        ("/data/subscriptions/0", "additionalProperties", ["'prority'", "did you mean 'priority'?"]),
-        "a misspelt member two levels down: strict mode refuses it where it is",
-    ),
-    (
-        "relations/get",
-        "response",
-        "strict-nested-unknown-member",
-        True,
-        {"error": 0, "data": [{"profile_id_a": "p", "nested_extra": 1}]},
-        ("/data/0", "additionalProperties", ["'nested_extra' is not a documented member here"]),
-        "an undocumented member inside an array item of a response",
-    ),
-    (
-        "goals/register",
-        "request",
-        "digit-like-keys",
-        False,
-        {"db_id": 1, "pixel_id": 1, "profile_id": "p", "pixel_data": {"²": {}, "①": [1], "10": 1, "9": 1}},
-        ("/pixel_data/²", "anyOf", ["an object fits none of the 2 allowed forms"]),
-        "keys that str.isdigit() accepts but int() refuses: reported, sorted, never a crash",
-    ),
-]
-
-# Payloads valid in strict mode that show where it stays open.
-NAMED_VALID: list[tuple[str, str, str, Any, str]] = [
-    (
-        "subscriptions/delete",
-        "request",
-        "strict-open-cc-data",
-        {"db_id": 1, "profile_id": "p", "resource_id": 2, "channel": "telegram_bot", "cc_data": {"id": 1, "x": 2}},
-        "cc_data is documented open (other custom channels carry other keys)",
-    ),
-    (
-        "profiles/import",
-        "request",
-        "strict-open-profile-data",
-        {"db_id": 1, "matching": "email", "email": "a@example.com", "data": {"CRM_ID": 7, "_fname": "Jim"}},
-        "profile data is documented open: custom database fields by name",
-    ),
-]
-
-
-def named_cases() -> Iterator[tuple[dict[str, Any], Any]]:
-    """The hand-written cases, with their errors worked out here."""
-    for endpoint, direction, name, strict, payload, (path, keyword, words), about in NAMED:
-        schema_id = f"{BASE}{endpoint}.{direction}.json"
-        errors = _errors(schema_id, payload, strict)
-        assert {"path": path, "keyword": keyword} in errors, (endpoint, name, errors)
-        first = {"path": path, "keyword": keyword, "words": words}
-        description = f"{endpoint} {direction}: {about}."
-        entry = _entry(endpoint, direction, f"invalid-{name}", description, valid=False, strict=strict, errors=errors)
-        yield dict(entry, first=first), payload
-    for endpoint, direction, name, payload, about in NAMED_VALID:
-        schema_id = f"{BASE}{endpoint}.{direction}.json"
-        assert not _errors(schema_id, payload, strict=True), (endpoint, name)
-        description = f"{endpoint} {direction}: {about}."
-        yield _entry(endpoint, direction, name, description, valid=True, strict=True, errors=[]), payload
+def errors(endpoint: str, direction: str, payload: Any, strict: bool = False) -> list[dict[str, str]]:
+    """The (path, keyword) of each violation of ``payload``, sorted: the ``errors``
+    of a schema case, worked out with jsonschema and, when ``strict``, the walk above."""
+    return _errors(f"{BASE}{endpoint}.{direction}.json", payload, strict)
 
 
 def schema_cases() -> list[tuple[dict[str, Any], Any]]:
     """Every schema vector: (manifest entry, payload)."""
-    generated = [case for endpoint, direction in endpoint_schemas() for case in _cases_for(endpoint, direction)]
-    return generated + list(named_cases())
+    return [case for endpoint, direction in endpoint_schemas() for case in _cases_for(endpoint, direction)]
+
+
+def generate() -> Vectors:
+    out = Vectors()
+    for entry, payload in schema_cases():
+        out.add(entry, value=payload)
+    return out
