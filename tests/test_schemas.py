@@ -935,7 +935,7 @@ VALID_VECTORS = [case for case in SCHEMA_VECTORS if case["valid"]]
 
 def test_strict_mode_refuses_nested_misspellings_across_endpoints() -> None:
     """Every nested object of every valid vector gets a misspelt member: strict
-    mode refuses it exactly where the vectors' own rule (schema_cases) says
+    mode refuses it exactly where the vectors' own rule (vectors/generate/s08_schemas.py) says
     the object is closed, with both backends, and open mode never does."""
     oracle = _strict_oracle()
     refused_at: set[str] = set()
