@@ -204,8 +204,8 @@ def _fields(headers: Headers) -> dict[str, list[str]]:
         pairs = headers.items() if isinstance(headers, Mapping) else headers
     fields: dict[str, list[str]] = {}
     for name, value in pairs:  # once per header of every request: no calls beyond the needed ones
-        key = (name.decode("latin-1") if isinstance(name, bytes) else name).lower()
-        text = value.decode("latin-1") if isinstance(value, bytes) else value
+        key = (name.decode("latin-1") if type(name) is bytes else _text(name)).lower()
+        text = value.decode("latin-1") if type(value) is bytes else _text(value)
         found = fields.get(key)
         if found is None:
             fields[key] = [text]
