@@ -441,6 +441,12 @@ def decode(
     """
     raw = _prepare(data, limits)
     _check_element_count(raw, limits.max_elements)
+    if speedups is not None:
+        # The compiled event route: the same dict with no tree, or None for
+        # anything unusual (then lxml parses and the walks below decide).
+        fast: dict[str, Any] | None = speedups.decode_bytes(raw, shape, limits)
+        if fast is not None:
+            return fast
     root = _parse(raw)
     try:
         if b"xmlns" in raw or b"xml:" in raw:
