@@ -677,6 +677,9 @@ cetree.import_lxml__etree()
 
 cdef extern from "Python.h":
     double PyOS_string_to_double(const char*, char**, PyObject*) except? -1.0
+    int PyDict_SetItem(object, object, object) except -1
+    int PyDict_Contains(object, object) except -1
+    int PyList_Append(object, object) except -1
     object PyUnicode_FromStringAndSize(const char*, Py_ssize_t)
     void* PyUnicode_DATA(object)
     Py_ssize_t PyUnicode_GET_LENGTH(object)
@@ -713,6 +716,31 @@ cdef object _small_int(const char* s, Py_ssize_t n):
         value = value * 10 + (s[i] - 48)
         i += 1
     return -value if negative else value
+
+
+cdef enum:
+    # A shape's kind as a code: 0 no shape, then Kind's members (ANY last).
+    _K_NONE = 0
+    _K_OBJECT = 1
+    _K_ARRAY = 2
+    _K_STRING = 3
+    _K_JSON = 4
+    _K_ANY = 5
+
+
+cdef int _kind_code(object shape) except -1:
+    if shape is None:
+        return _K_NONE
+    kind = shape.kind
+    if kind is _OBJECT:
+        return _K_OBJECT
+    if kind is _ARRAY:
+        return _K_ARRAY
+    if kind is _STRING:
+        return _K_STRING
+    if kind is _JSON:
+        return _K_JSON
+    return _K_ANY
 
 
 cdef class _Values:
@@ -762,21 +790,24 @@ cdef class _Values:
         """_Reader.value for an element without child elements, whose text is
         the UTF-8 ``s[:n]`` (NUL-terminated); ``bits`` are its attributes
         (1 array, 2 string, 4 json), ``depth`` its depth if it is a container."""
+        return self.leaf_kind(s, n, bits, depth, _kind_code(shape))
+
+    cdef object leaf_kind(self, const char* s, Py_ssize_t n, int bits, int depth, int kind):
+        """``leaf`` with the shape's kind as a code (_kind_code)."""
         if bits & 4:
             return self.embedded(s, n, depth)
         if bits & 2:
             return PyUnicode_DecodeUTF8(s, n, NULL)
-        if shape is not None:
-            kind = shape.kind
+        if kind:
             if n == 0:
-                if kind is _OBJECT or kind is _ARRAY:
+                if kind == _K_OBJECT or kind == _K_ARRAY:
                     if depth > self.max_depth:
                         raise _HandOver()  # an empty container counts toward the depth (§9)
-                    return {} if kind is _OBJECT else []
+                    return {} if kind == _K_OBJECT else []
                 return ""
-            if kind is _STRING:
+            if kind == _K_STRING:
                 return PyUnicode_DecodeUTF8(s, n, NULL)
-            if kind is _JSON:
+            if kind == _K_JSON:
                 return self.embedded(s, n, depth)
         if n == 0:
             return ""
@@ -1187,49 +1218,55 @@ _DECLARATION = _re.compile(
 )
 
 cdef enum:
-    _FRAMES = 260       # Limits.max_depth (<= 255) + 2 levels of elements, and a margin
-    _NAMES = 512        # slots of the name table (a power of two)
     _CHUNK = 1 << 18    # bytes fed to expat at a time: a hand-over stops early
 
 
-cdef inline bint _same_str(object a, object b) noexcept:
+cdef extern from "Python.h":
+    void _incref "Py_INCREF"(PyObject*)
+    void _decref "Py_DECREF"(PyObject*)
+    void _xdecref "Py_XDECREF"(PyObject*)
+
+
+cdef inline bint _same_str(PyObject* a, PyObject* b) noexcept:
     # Names are made once per document (_Events.name), so equal names are
     # almost always the same object; past the table's size, compare text.
-    return a is b or (PyUnicode_GET_LENGTH(a) == PyUnicode_GET_LENGTH(b)
-                      and memcmp(PyUnicode_DATA(a), PyUnicode_DATA(b), PyUnicode_GET_LENGTH(a)) == 0)
+    return a == b or (PyUnicode_GET_LENGTH(<object>a) == PyUnicode_GET_LENGTH(<object>b)
+                      and memcmp(PyUnicode_DATA(<object>a), PyUnicode_DATA(<object>b),
+                                 PyUnicode_GET_LENGTH(<object>a)) == 0)
 
 
-cdef class _Frame:
-    """One open element. As a container it also holds the run of same-named
-    children being read (§3): its first element's value waits in ``pending``
-    (or, for a leaf, its text in the route's buffer) until the next sibling
-    shows whether the run is an array."""
-
-    cdef object name
-    cdef object shape       # the shape of its members, if it holds an object
-    cdef int depth          # its depth, if it holds an object (§9)
-    cdef int bits           # its attributes: 1 array, 2 string, 4 json
-    cdef dict result        # its members, once it has a child element
-    # the run of its children now being read
-    cdef object run_name
-    cdef object run_member  # shape.member(run_name)
-    cdef object run_items   # the item shape, once the run has two elements
-    cdef list run_list
-    cdef Py_ssize_t run_count
-    cdef int run_bits       # the first element's attributes
-    cdef bint run_listed    # the first element alone is an array (array='true', or the shape)
-    cdef bint pending_leaf  # the first element had no child: its text is in the buffer
-    cdef object pending     # else its value
+cdef struct _Frame:
+    # One open element. As a container it also holds the run of same-named
+    # children being read (§3): the first element's value waits in
+    # ``pending`` (or, for a leaf, its text in the route's buffer) until the
+    # next sibling shows whether the run is an array. Borrowed pointers
+    # (names, shapes) are kept alive by the _Events object; NULL is None.
+    PyObject* name          # borrowed
+    PyObject* shape         # borrowed: the shape of its members, if it holds an object
+    int depth               # its depth, if it holds an object (§9)
+    int bits                # its attributes: 1 array, 2 string, 4 json
+    PyObject* result        # owned: its members, once it has a child element
+    PyObject* run_name      # borrowed: the run of its children now being read
+    PyObject* run_member    # borrowed: shape.member(run_name)
+    PyObject* run_items     # borrowed: the item shape, once the run has two elements
+    PyObject* run_list      # owned: the run's values, once it has two elements
+    Py_ssize_t run_count
+    int run_bits            # the first element's attributes
+    bint run_listed         # the first element alone is an array (array='true', or the shape)
+    bint pending_leaf       # the first element had no child: its text is in the buffer
+    PyObject* pending       # owned: else its value
 
 
 cdef class _Events(_Values):
     """One decoding run over expat's events (the event route)."""
 
     cdef XML_Parser parser
-    cdef list pool          # _Frame objects, one per level, reused
-    cdef _Frame top
+    cdef _Frame* frames
+    cdef int frame_cap
+    cdef _Frame* top
     cdef int level          # open elements
     cdef object shape
+    cdef list keep          # the names and shapes frames point to
     cdef object document
     cdef bint stopped
     cdef object error       # an unexpected exception from a handler
@@ -1239,25 +1276,41 @@ cdef class _Events(_Values):
     cdef Py_ssize_t buf_len
     cdef Py_ssize_t buf_cap
     cdef Py_ssize_t segment  # bytes of text since the last tag (one libxml2 text node)
-    cdef PyObject* names[512]
-    cdef size_t name_hashes[512]
-    cdef list name_refs
+    cdef PyObject* names[256]
+    cdef size_t name_hashes[256]
+    # shape.member(name) by (shape, name) pointers: records repeat their members
+    cdef PyObject* member_shapes[256]
+    cdef PyObject* member_names[256]
+    cdef PyObject* member_values[256]
+    # each shape's kind code and item shape, by pointer
+    cdef PyObject* info_shapes[64]
+    cdef int info_kinds[64]
+    cdef PyObject* info_items[64]
 
     def __cinit__(self, object shape, limits):
         self.max_depth = limits.max_depth
         self.max_int_digits = limits.max_int_digits
         self.budget = limits.max_elements
         self.shape = shape
-        self.pool = []
-        self.name_refs = []
-        memset(self.names, 0, sizeof(self.names))
+        self.keep = []
+        # Elements nest at most max_depth + 1 deep in a document that decodes
+        # (§9); one more level is read before that hands over.
+        self.frame_cap = self.max_depth + 3
+        self.frames = <_Frame*>PyMem_Malloc(self.frame_cap * sizeof(_Frame))
         self.buf_cap = 256
         self.buf = <char*>PyMem_Malloc(self.buf_cap + 1)
-        if self.buf is NULL:
+        if self.buf is NULL or self.frames is NULL:
             raise MemoryError()
         self.buf[0] = 0
 
     def __dealloc__(self):
+        cdef int i
+        if self.frames is not NULL:
+            for i in range(self.level):
+                _xdecref(self.frames[i].result)
+                _xdecref(self.frames[i].run_list)
+                _xdecref(self.frames[i].pending)
+        PyMem_Free(self.frames)
         PyMem_Free(self.buf)
 
     cdef void stop(self) noexcept:
@@ -1267,9 +1320,9 @@ cdef class _Events(_Values):
         _expat.SetElementHandler(self.parser, NULL, NULL)
         _expat.SetCharacterDataHandler(self.parser, NULL)
 
-    cdef object name(self, const char* s):
-        """The str of a tag name, made once per distinct name; None to hand
-        over (a prefix, a non-ASCII name, or a name near libxml2's limit)."""
+    cdef PyObject* name(self, const char* s) except? NULL:
+        """The str of a tag name (borrowed), made once per distinct name; NULL
+        to hand over (a prefix, a non-ASCII name, a name near libxml2's limit)."""
         cdef Py_ssize_t n = 0
         cdef size_t h = 5381
         cdef unsigned char c
@@ -1283,26 +1336,74 @@ cdef class _Events(_Values):
             if c >= 0x80 or c == b':':
                 # Non-ASCII names: XML 1.0's 4th and 5th editions (expat,
                 # libxml2) differ there. ':' is namespaces (refused, §9).
-                return None
+                return NULL
             h = h * 33 + c
             n += 1
         if n >= LIBXML2_MAX_NAME_BYTES:
-            return None
-        slot = h & (_NAMES - 1)
+            return NULL
+        slot = h & 255
         for probe in range(8):
             found = self.names[slot]
             if found is NULL:
                 break
             if (self.name_hashes[slot] == h and PyUnicode_GET_LENGTH(<object>found) == n
                     and memcmp(PyUnicode_DATA(<object>found), s, n) == 0):
-                return <object>found
-            slot = (slot + 1) & (_NAMES - 1)
+                return found
+            slot = (slot + 1) & 255
         made = PyUnicode_FromStringAndSize(s, n)
+        self.keep.append(made)
         if self.names[slot] is NULL:
             self.names[slot] = <PyObject*>made
             self.name_hashes[slot] = h
-            self.name_refs.append(made)  # keeps it alive
-        return made
+        return <PyObject*>made
+
+    cdef PyObject* member(self, PyObject* shape, PyObject* name) except? NULL:
+        """``shape.member(name)``, borrowed (kept alive here); NULL for None.
+        Asked once per shape and name (Shape.member depends on nothing else)."""
+        cdef size_t slot = ((<size_t>shape >> 4) * 31 + (<size_t>name >> 4)) & 255
+        cdef int probe
+        for probe in range(4):
+            if self.member_shapes[slot] is NULL:
+                break
+            if self.member_shapes[slot] == shape and self.member_names[slot] == name:
+                return self.member_values[slot]
+            slot = (slot + 1) & 255
+        found = (<object>shape).member(<object>name)
+        cdef PyObject* value = NULL
+        if found is not None:
+            self.keep.append(found)
+            value = <PyObject*>found
+        if self.member_shapes[slot] is NULL:
+            self.member_shapes[slot] = shape  # shape and name are kept alive by self.keep, or the caller
+            self.member_names[slot] = name
+            self.member_values[slot] = value
+        return value
+
+    cdef int kind(self, PyObject* shape, PyObject** items) except -1:
+        """The kind code of ``shape`` (NULL: none), and its item shape in
+        ``items`` (borrowed, kept alive by ``shape``; NULL for None)."""
+        cdef size_t slot
+        cdef int probe
+        cdef int code
+        if shape is NULL:
+            items[0] = NULL
+            return _K_NONE
+        slot = (<size_t>shape >> 4) & 63
+        for probe in range(4):
+            if self.info_shapes[slot] == shape:
+                items[0] = self.info_items[slot]
+                return self.info_kinds[slot]
+            if self.info_shapes[slot] is NULL:
+                break
+            slot = (slot + 1) & 63
+        code = _kind_code(<object>shape)
+        found = (<object>shape).items
+        items[0] = NULL if found is None else <PyObject*>found
+        if self.info_shapes[slot] is NULL:
+            self.info_shapes[slot] = shape
+            self.info_kinds[slot] = code
+            self.info_items[slot] = items[0]
+        return code
 
     cdef int take_text(self, const char* s, int n) except -1:
         """Text inside the open element: kept for a leaf, checked for a container."""
@@ -1313,7 +1414,7 @@ cdef class _Events(_Values):
             return 1  # a text node libxml2 may refuse
         if self.level == 0:
             return 0
-        if self.top.result is not None:
+        if self.top.result is not NULL:
             return 0 if _blank_bytes(s, n) else 1  # text mixed with child elements
         if self.buf_len + n > self.buf_cap:
             cap = self.buf_cap
@@ -1331,13 +1432,18 @@ cdef class _Events(_Values):
 
     cdef int start(self, const char* c_name, const char** atts) except -1:
         """A start tag. 0 read; 1 hand over."""
-        cdef _Frame parent = self.top
-        cdef _Frame frame
+        cdef _Frame* parent = self.top
+        cdef _Frame* frame
         cdef int bits = 0
         cdef int i = 0
         cdef int depth
         cdef bint listed
-        cdef object shape
+        cdef PyObject* shape
+        cdef PyObject* name
+        cdef PyObject* member
+        cdef PyObject* member_items
+        cdef PyObject* items_of_items
+        cdef int member_kind
         # §5 The attributes: array, string and json, each 'true'.
         while atts[i] is not NULL:
             if strcmp(atts[i + 1], b"true") != 0:
@@ -1354,24 +1460,28 @@ cdef class _Events(_Values):
         if bits & 6 == 6 or i > 6:
             return 1
         name = self.name(c_name)
-        if name is None:
+        if name is NULL:
             return 1
         self.segment = 0
+        if self.level >= self.frame_cap:
+            return 1
         if self.level == 0:
             # §2 The root: <xml>, with no attribute or json='true' alone.
             if self.document is not None or memcmp(c_name, b"xml", 4) != 0 or (bits and bits != 4):
                 return 1
             self.budget -= 1
             depth = 1
-            shape = self.shape
+            shape = NULL if self.shape is None else <PyObject*>self.shape
         else:
-            if parent.result is None:
+            if parent.result is NULL:
                 # The parent's first child element: it holds an object (§3).
                 if parent.bits & 6 or parent.depth > self.max_depth:
                     return 1
                 if not _blank_bytes(self.buf, self.buf_len):
                     return 1  # text mixed with child elements
-                parent.result = {}
+                result = {}
+                _incref(<PyObject*>result)
+                parent.result = <PyObject*>result
             self.budget -= 1
             if self.budget < 0:
                 return 1
@@ -1381,25 +1491,30 @@ cdef class _Events(_Values):
                     if parent.depth + 1 > self.max_depth:
                         return 1
                     member = parent.run_member
-                    parent.run_items = None if member is None else member.items
+                    self.kind(member, &parent.run_items)
                     if parent.pending_leaf:
-                        first = self.leaf(self.buf, self.buf_len, parent.run_bits, parent.depth + 2, parent.run_items)
-                    elif parent.run_listed or member is None:
-                        first = parent.pending  # read with the run's depth and shape already
+                        first = self.leaf_kind(self.buf, self.buf_len, parent.run_bits, parent.depth + 2,
+                                               self.kind(parent.run_items, &items_of_items))
+                    elif parent.run_listed or member is NULL:
+                        first = <object>parent.pending  # read with the run's depth and shape already
                     else:
                         return 1  # read with the member's shape, not its items': rare
-                    parent.pending = None
-                    parent.run_list = [first]
+                    run = [first]
+                    _incref(<PyObject*>run)
+                    parent.run_list = <PyObject*>run
+                    _xdecref(parent.pending)
+                    parent.pending = NULL
                 parent.run_count += 1
                 depth = parent.depth + 2
                 shape = parent.run_items
             else:
                 if parent.run_count:
                     self.close_run(parent)
-                if name in parent.result:
+                if PyDict_Contains(<object>parent.result, <object>name):
                     return 1  # a repeat not next to its siblings of that name
-                member = None if parent.shape is None else parent.shape.member(name)
-                listed = bits & 1 or (member is not None and member.kind is _ARRAY and not bits & 4)
+                member = NULL if parent.shape is NULL else self.member(parent.shape, name)
+                member_kind = self.kind(member, &member_items)
+                listed = bits & 1 or (member_kind == _K_ARRAY and not bits & 4)
                 parent.run_name = name
                 parent.run_member = member
                 parent.run_count = 1
@@ -1407,41 +1522,42 @@ cdef class _Events(_Values):
                 parent.run_listed = listed
                 if listed:
                     depth = parent.depth + 2
-                    shape = member.items if member is not None else None
-                elif member is None:
+                    shape = member_items
+                elif member is NULL:
                     # A lone element is at depth + 1, an element of a run at
                     # depth + 2; which one is known only at the next sibling,
                     # so an object here is read at the deeper (stricter) one.
                     depth = parent.depth + 2
-                    shape = None
+                    shape = NULL
                 else:
                     depth = parent.depth + 1
                     shape = member
-        if self.level >= _FRAMES:
-            return 1
-        if self.level < len(self.pool):
-            frame = <_Frame>self.pool[self.level]
-        else:
-            frame = _Frame.__new__(_Frame)
-            self.pool.append(frame)
+        frame = &self.frames[self.level]
         frame.name = name
         frame.shape = shape
         frame.depth = depth
         frame.bits = bits
-        frame.run_count = 0  # (result, run_list and pending are None again once read)
+        frame.result = NULL
+        frame.run_count = 0
+        frame.run_list = NULL
+        frame.pending = NULL
         self.top = frame
         self.level += 1
         self.buf_len = 0
         self.buf[0] = 0
         return 0
 
-    cdef int close_run(self, _Frame frame) except -1:
+    cdef int close_run(self, _Frame* frame) except -1:
         """Settle the run of ``frame``'s children that just ended (§3)."""
         cdef object value
-        member = frame.run_member
+        cdef PyObject* member = frame.run_member
+        cdef PyObject* items
+        cdef PyObject* unused
+        cdef int kind = self.kind(member, &items)
         if frame.run_count > 1:
-            value = frame.run_list
-            frame.run_list = None
+            value = <object>frame.run_list
+            _decref(frame.run_list)
+            frame.run_list = NULL
         elif frame.pending_leaf:
             if frame.run_listed:
                 if frame.depth + 1 > self.max_depth:
@@ -1449,31 +1565,34 @@ cdef class _Events(_Values):
                 if not frame.run_bits & 6 and self.buf_len == 0:
                     value = []  # <k array='true'/>, or an empty element the shape says is an array
                 else:
-                    value = [self.leaf(self.buf, self.buf_len, frame.run_bits, frame.depth + 2,
-                                       None if member is None else member.items)]
+                    value = [self.leaf_kind(self.buf, self.buf_len, frame.run_bits, frame.depth + 2,
+                                            self.kind(items, &unused))]
             else:
-                value = self.leaf(self.buf, self.buf_len, frame.run_bits, frame.depth + 1, member)
+                value = self.leaf_kind(self.buf, self.buf_len, frame.run_bits, frame.depth + 1, kind)
         else:
-            value = frame.pending
-            frame.pending = None
+            value = <object>frame.pending
+            _decref(frame.pending)
+            frame.pending = NULL
             if frame.run_listed:
                 value = [value]
         frame.run_count = 0
-        frame.result[frame.run_name] = value
+        PyDict_SetItem(<object>frame.result, <object>frame.run_name, value)
         return 0
 
     cdef int end(self) except -1:
         """An end tag. 0 read; 1 hand over."""
-        cdef _Frame frame = self.top
-        cdef _Frame parent
+        cdef _Frame* frame = self.top
+        cdef _Frame* parent
         cdef object value = None
-        cdef bint leaf = frame.result is None
+        cdef bint leaf = frame.result is NULL
+        cdef PyObject* unused
         self.segment = 0
         if not leaf:
             if frame.run_count:
                 self.close_run(frame)
-            value = frame.result
-            frame.result = None
+            value = <object>frame.result
+            _decref(frame.result)
+            frame.result = NULL
         self.level -= 1
         if self.level == 0:
             if not leaf:
@@ -1489,16 +1608,18 @@ cdef class _Events(_Values):
             else:
                 return 1  # the root holds text
             return 0
-        parent = <_Frame>self.pool[self.level - 1]
+        parent = &self.frames[self.level - 1]
         self.top = parent
         if parent.run_count == 1:
             parent.pending_leaf = leaf
-            if not leaf:
-                parent.pending = value  # a leaf's text stays in the buffer until the next tag
+            if not leaf:  # a leaf's text stays in the buffer until the next tag
+                _incref(<PyObject*>value)
+                parent.pending = <PyObject*>value
         elif leaf:
-            parent.run_list.append(self.leaf(self.buf, self.buf_len, frame.bits, frame.depth, frame.shape))
+            PyList_Append(<object>parent.run_list, self.leaf_kind(
+                self.buf, self.buf_len, frame.bits, frame.depth, self.kind(frame.shape, &unused)))
         else:
-            parent.run_list.append(value)
+            PyList_Append(<object>parent.run_list, value)
         return 0
 
     cdef object run(self, bytes raw):
