@@ -54,6 +54,31 @@ def _pure() -> Iterator[None]:
         _encode.speedups, _decode.speedups = saved
 
 
+class _TreeOnly:
+    """The accelerator with its event route handing everything over, so that
+    the compiled tree route (lxml's tree, walked in C) decides alone."""
+
+    def __init__(self, module: Any) -> None:
+        self._module = module
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._module, name)
+
+    @staticmethod
+    def decode_bytes(raw: bytes, shape: Any, limits: Limits) -> None:
+        return None
+
+
+@contextmanager
+def _tree_only() -> Iterator[None]:
+    saved = _decode.speedups
+    _decode.speedups = None if saved is None else _TreeOnly(saved)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        _decode.speedups = saved
+
+
 def _outcome(call: Callable[[], Any]) -> tuple[str, Any]:
     try:
         return "ok", call()
@@ -62,14 +87,19 @@ def _outcome(call: Callable[[], Any]) -> tuple[str, Any]:
 
 
 def _both(call: Callable[[], Any]) -> None:
+    """``call`` gives the same result or error compiled (the event route, then
+    the tree route), with the tree route alone, and pure."""
     fast = _outcome(call)
+    with _tree_only():
+        tree = _outcome(call)
     with _pure():
         pure = _outcome(call)
-    assert fast[0] == pure[0], (fast, pure)
-    if fast[0] == "ok" and not isinstance(fast[1], bytes):
-        assert same(fast[1], pure[1]), (fast, pure)
-    else:
-        assert fast[1] == pure[1]
+    for got in (fast, tree):
+        assert got[0] == pure[0], (got, pure)
+        if got[0] == "ok" and not isinstance(got[1], bytes):
+            assert same(got[1], pure[1]), (got, pure)
+        else:
+            assert got[1] == pure[1]
 
 
 _LIMITS = st.sampled_from(
@@ -189,9 +219,10 @@ def test_the_compiled_scalar_rule_is_the_dialect_one(text: str) -> None:
 # --- the event route (expat's events straight to values, no tree) -------------
 
 
-def _route(data: bytes | str, shape: Any = None, limits: Limits = Limits()) -> Any:
+def _route(data: bytes | str, shape: Any = None, limits: Limits | None = None) -> Any:
     """What the event route alone returns for ``data`` (``None``: it hands over)."""
     assert _accel.speedups is not None
+    limits = Limits() if limits is None else limits
     try:
         raw = _decode._prepare(data, limits)
     except codec.DecodeError:
@@ -251,6 +282,15 @@ _CASES = [
     b"<xml><a>a\x00b</a></xml>",
     b"<xml/>\x00",
     b"<xml><a>&foo;</a></xml>",
+    b"<xml><a>&#x0041;&#0000066;</a></xml>",
+    b"<xml><a>&#X41;</a></xml>",
+    b"<xml><a>&#65</a></xml>",
+    b"<xml><a>&#x;</a></xml>",
+    b"<xml><a>&# 65;</a></xml>",
+    b"<xml><a>&#x9;&#xA;&#x20;</a></xml>",
+    b"<xml><a>\x7f\xc2\x80\xc2\x9f</a></xml>",
+    b"<xml><a>\xee\x80\x80\xf3\xb0\x80\x80</a></xml>",
+    b"<xml><a>\xef\xbb\xbf</a></xml>",
     b"<xml><a>&amp</a></xml>",
     b"<xml><a>]]></a></xml>",
     b"<xml><a>]]</a><b>]></b></xml>",
@@ -428,14 +468,12 @@ def test_the_event_route_hands_over_the_unusual(data: bytes) -> None:
 # Small documents from the tokens where parsers and the dialect meet: most are
 # malformed, and the compiled path must refuse exactly what the pure one does.
 _TOKENS = st.sampled_from(
-    [
-        b"<xml>", b"</xml>", b"<a>", b"</a>", b"<b>", b"</b>", b"<a/>", b"<b/>", b"<xml/>",
-        b"<a array='true'>", b"<a string='true'>", b"<a json='true'>", b" array='true'", b"='true'",
-        b"<", b">", b"/", b"=", b"'", b'"', b"a", b"xml", b":", b"1", b"-", b".", b"e", b"true",
-        b" ", b"\n", b"\r", b"\t", b"&amp;", b"&#13;", b"&#0;", b"&x;", b"&", b";", b"]]>",
-        b"<![CDATA[", b"]]", b"<!--", b"-->", b"<?", b"?>", b"<?xml version='1.0'?>", b"<!DOCTYPE",
-        b"\xc3\xa9", b"\xff", b"\x00", b"{", b"}", b"[", b"]",
-    ]
+    (
+        b"<xml>|</xml>|<a>|</a>|<b>|</b>|<a/>|<b/>|<xml/>|<a array='true'>|<a string='true'>|<a json='true'>"
+        b"| array='true'| string='true'| json='true'|='true'| xmlns='u'|<|>|/|=|'|\"|a|x|xml|:|1|-|.|e|true| "
+        b"|\n|\r|\t|&amp;|&#13;|&#0;|&#x41;|&#65;|&#|&x;|&|;|]]>|<![CDATA[|]]|<!--|-->|<?|?>"
+        b"|<?xml version='1.0'?>|<!DOCTYPE|\xc3\xa9|\xff|\x00|\x7f|\xc2\x80|\xef\xbf\xbe|\xef\xbb\xbf|{|}|[|]"
+    ).split(b"|")
 )
 
 
