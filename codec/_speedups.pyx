@@ -1278,6 +1278,11 @@ cdef class _Events(_Values):
     cdef Py_ssize_t segment  # bytes of text since the last tag (one libxml2 text node)
     cdef PyObject* names[256]
     cdef size_t name_hashes[256]
+    # the name that followed a name as its next sibling (or, with the low bit
+    # of the key set, came first in an element of a name) last time: records
+    # repeat their members in order, and one strcmp checks the guess
+    cdef size_t next_keys[256]
+    cdef PyObject* next_names[256]
     # shape.member(name) by (shape, name) pointers: records repeat their members
     cdef PyObject* member_shapes[256]
     cdef PyObject* member_names[256]
@@ -1444,6 +1449,8 @@ cdef class _Events(_Values):
         cdef PyObject* member_items
         cdef PyObject* items_of_items
         cdef int member_kind
+        cdef size_t key
+        cdef size_t slot
         # §5 The attributes: array, string and json, each 'true'.
         while atts[i] is not NULL:
             if strcmp(atts[i + 1], b"true") != 0:
@@ -1459,9 +1466,20 @@ cdef class _Events(_Values):
             i += 2
         if bits & 6 == 6 or i > 6:
             return 1
-        name = self.name(c_name)
-        if name is NULL:
-            return 1
+        if self.level == 0:
+            key = 0
+        elif parent.result is NULL:
+            key = <size_t>parent.name | 1
+        else:
+            key = <size_t>parent.run_name  # the previous sibling's
+        slot = <size_t>(<unsigned long long>key * 0x9E3779B97F4A7C15ULL >> 56)  # Fibonacci hashing: 8 bits
+        name = self.next_names[slot] if self.next_keys[slot] == key else NULL
+        if name is NULL or strcmp(c_name, <const char*>PyUnicode_DATA(<object>name)) != 0:
+            name = self.name(c_name)
+            if name is NULL:
+                return 1
+            self.next_keys[slot] = key
+            self.next_names[slot] = name
         self.segment = 0
         if self.level >= self.frame_cap:
             return 1
