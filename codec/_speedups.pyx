@@ -1257,6 +1257,23 @@ cdef struct _Frame:
     PyObject* pending       # owned: else its value
 
 
+cdef extern from *:
+    """
+    /* A dict with room for n members. _PyDict_NewPresized is CPython's own
+       (json and pickle use it); where a version hides it, a plain dict. */
+    #if PY_VERSION_HEX < 0x030D0000
+    #define altcraft_dict_sized(n) _PyDict_NewPresized(n)
+    #else
+    #define altcraft_dict_sized(n) PyDict_New()
+    #endif
+    """
+    PyObject* _dict_sized "altcraft_dict_sized"(Py_ssize_t)
+    Py_ssize_t PyDict_Size(object)
+
+cdef enum:
+    _SIZED_LEVELS = 16
+
+
 cdef class _Events(_Values):
     """One decoding run over expat's events (the event route)."""
 
@@ -1282,6 +1299,7 @@ cdef class _Events(_Values):
     # of the key set, came first in an element of a name) last time: records
     # repeat their members in order, and one strcmp checks the guess
     cdef size_t next_keys[256]
+    cdef Py_ssize_t sizes[16]  # members of the last object closed at each level
     cdef PyObject* next_names[256]
     # shape.member(name) by (shape, name) pointers: records repeat their members
     cdef PyObject* member_shapes[256]
@@ -1497,9 +1515,11 @@ cdef class _Events(_Values):
                     return 1
                 if not _blank_bytes(self.buf, self.buf_len):
                     return 1  # text mixed with child elements
-                result = {}
-                _incref(<PyObject*>result)
-                parent.result = <PyObject*>result
+                # Sized like the last object read at this level (records
+                # alike): no dict grows twice on its way to six members.
+                parent.result = _dict_sized(self.sizes[self.level - 1] if self.level <= _SIZED_LEVELS else 0)
+                if parent.result is NULL:
+                    raise MemoryError()
             self.budget -= 1
             if self.budget < 0:
                 return 1
@@ -1611,6 +1631,8 @@ cdef class _Events(_Values):
             value = <object>frame.result
             _decref(frame.result)
             frame.result = NULL
+            if self.level <= _SIZED_LEVELS:
+                self.sizes[self.level - 1] = PyDict_Size(value)
         self.level -= 1
         if self.level == 0:
             if not leaf:
