@@ -666,6 +666,8 @@ from . import _json
 from ._dialect import TooManyDigits
 from ._limits import LIBXML2_MAX_NAME_BYTES
 
+cdef Py_ssize_t _MAX_NAME = LIBXML2_MAX_NAME_BYTES
+
 # The C API is lxml's own: refuse to load against an lxml other than the one
 # whose headers this module was compiled with (codec/_accel.py then stays pure).
 from lxml import etree as _etree
@@ -1299,8 +1301,8 @@ cdef class _Events(_Values):
     # of the key set, came first in an element of a name) last time: records
     # repeat their members in order, and one strcmp checks the guess
     cdef size_t next_keys[256]
-    cdef Py_ssize_t sizes[16]  # members of the last object closed at each level
     cdef PyObject* next_names[256]
+    cdef Py_ssize_t sizes[16]  # members of the last object closed at each level
     # shape.member(name) by (shape, name) pointers: records repeat their members
     cdef PyObject* member_shapes[256]
     cdef PyObject* member_names[256]
@@ -1362,7 +1364,7 @@ cdef class _Events(_Values):
                 return NULL
             h = h * 33 + c
             n += 1
-        if n >= LIBXML2_MAX_NAME_BYTES:
+        if n >= _MAX_NAME:
             return NULL
         slot = h & 255
         for probe in range(8):
@@ -1433,7 +1435,7 @@ cdef class _Events(_Values):
         cdef Py_ssize_t cap
         cdef char* grown
         self.segment += n
-        if self.segment >= LIBXML2_MAX_TEXT_BYTES:
+        if self.segment >= _MAX_TEXT:
             return 1  # a text node libxml2 may refuse
         if self.level == 0:
             return 0
@@ -1767,8 +1769,31 @@ def decode_bytes(bytes raw, shape, limits):
         return None
     # libxml2 refuses some things past 10,000,000 bytes (a text node, its
     # dictionary of names, a lookup); no smaller document can reach them.
-    if len(raw) >= LIBXML2_MAX_TEXT_BYTES or not raw:
+    if len(raw) >= _MAX_TEXT or len(raw) < 2:
+        return None
+    # Expat reads UTF-16 after a NUL in the first two bytes or a UTF-16 byte
+    # order mark, whatever encoding it is told (measured on expat 2.5), where
+    # libxml2 refuses: only a document that opens with "<" or whitespace
+    # and no NUL is read here.
+    if raw[0] not in b"< \t\r\n" or raw[1] == 0:
         return None
     if raw.startswith(b"<?xml") and _DECLARATION.match(raw) is None:
         return None
+    # The route counts elements as it reads them and hands over past
+    # Limits.max_elements, but building a million values first takes a
+    # second: a document that may hold too many is counted up front. An
+    # element takes four bytes at least ("<a/>"), so most need no count.
+    max_elements = limits.max_elements
+    if len(raw) // 4 >= max_elements and _start_tags(raw, len(raw)) > max_elements:
+        return None  # the pure path counts them again and says where
     return _Events(shape, limits).run(raw)
+
+
+cdef Py_ssize_t _start_tags(const char* s, Py_ssize_t n) noexcept nogil:
+    """How many "<" not followed by "/" ``s[:n]`` holds: the elements of a
+    well-formed document, and more if comments or CDATA hold some."""
+    cdef Py_ssize_t i
+    cdef Py_ssize_t count = 0
+    for i in range(n - 1):
+        count += s[i] == b'<' and s[i + 1] != b'/'
+    return count + (n > 0 and s[n - 1] == b'<')
