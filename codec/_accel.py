@@ -1,9 +1,9 @@
 """Which implementation runs: the compiled accelerator or pure Python.
 
 ``codec._speedups`` (built from ``_speedups.pyx`` when a compiler is there)
-handles the common case of encoding and of walking a parsed document, and
-hands anything else back to the pure modules, which stay the reference and the
-source of every error. ``ALTCRAFT_CODEC_PURE=1`` forces the pure path; so does
+handles the common case of encoding and of decoding (from expat's events, with
+no tree, or else by walking lxml's tree), and hands anything else back to the
+pure modules, which stay the reference and the source of every error. ``ALTCRAFT_CODEC_PURE=1`` forces the pure path; so does
 an extension built for another lxml (it refuses to load).
 """
 

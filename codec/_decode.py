@@ -465,6 +465,13 @@ def decode(
         TypeError: ``data`` is neither bytes nor str.
     """
     raw = _prepare(data, limits)
+    if speedups is not None:
+        # The compiled event route: the same dict with no tree, or None for
+        # anything unusual (then lxml parses and the walks below decide). It
+        # counts elements as it goes, handing over past Limits.max_elements.
+        fast: dict[str, Any] | None = speedups.decode_bytes(raw, shape, limits)
+        if fast is not None:
+            return fast
     _check_element_count(raw, limits.max_elements)
     root = _parse(raw)
     try:

@@ -640,18 +640,33 @@ def encode(dict obj, bint pretty, shape, limits):
 
 
 # --- the decoder ----------------------------------------------------------------
-# A walk of the tree lxml parsed (through lxml's public C API, so the wheel
-# needs no private libxml2 symbols), mirroring _decode._Reader rule for rule.
-# The pure walker runs instead whenever this one meets anything it does not
-# handle, and produces the error with its line and pointer.
+# Two routes to the same dict, both mirroring _decode._Reader rule for rule:
+#
+# - the tree route (decode_tree): a walk of the tree lxml parsed, through
+#   lxml's public C API;
+# - the event route (decode_bytes): CPython's own expat (the public
+#   pyexpat.expat_CAPI capsule) reports start tags, text and end tags, and the
+#   values are built from those events with no tree at all.
+#
+# Neither needs private libxml2 symbols, so the wheel stays portable. Both
+# hand over (return None) on anything but the common case; the pure walker
+# then produces the value or the error with its line and pointer. The value
+# rules for an element's text (§4-§6, §8) are written once, in _Values.
 
 cimport lxml.includes.etreepublic as cetree
 from lxml.includes cimport tree
+from cpython.pycapsule cimport PyCapsule_Import
 from cpython.unicode cimport PyUnicode_DecodeUTF8
-from libc.string cimport memset, strcmp
+from libc.string cimport memcmp, memset, strcmp
+
+import os as _os
+import re as _re
 
 from . import _json
 from ._dialect import TooManyDigits
+from ._limits import LIBXML2_MAX_NAME_BYTES
+
+cdef Py_ssize_t _MAX_NAME = LIBXML2_MAX_NAME_BYTES
 
 # The C API is lxml's own: refuse to load against an lxml other than the one
 # whose headers this module was compiled with (codec/_accel.py then stays pure).
@@ -664,6 +679,12 @@ cetree.import_lxml__etree()
 
 cdef extern from "Python.h":
     double PyOS_string_to_double(const char*, char**, PyObject*) except? -1.0
+    int PyDict_SetItem(object, object, object) except -1
+    int PyDict_Contains(object, object) except -1
+    int PyList_Append(object, object) except -1
+    object PyUnicode_FromStringAndSize(const char*, Py_ssize_t)
+    void* PyUnicode_DATA(object)
+    Py_ssize_t PyUnicode_GET_LENGTH(object)
 
 cdef object _ARRAY = Kind.ARRAY
 cdef object _OBJECT = Kind.OBJECT
@@ -672,11 +693,146 @@ cdef object _JSON = Kind.JSON
 
 
 class _HandOver(Exception):
-    """Raised inside the walk: the pure walker takes the document."""
+    """Raised inside a route: the pure walker takes the document."""
 
 
 cdef inline bint _is_space(unsigned char c) noexcept nogil:
     return c == 0x20 or c == 0x09 or c == 0x0A or c == 0x0D
+
+
+cdef bint _blank_bytes(const char* s, Py_ssize_t n) noexcept nogil:
+    cdef Py_ssize_t i
+    for i in range(n):
+        if not _is_space(<unsigned char>s[i]):
+            return False
+    return True
+
+
+cdef object _small_int(const char* s, Py_ssize_t n):
+    cdef long long value = 0
+    cdef Py_ssize_t i = 0
+    cdef bint negative = s[0] == b'-'
+    if negative:
+        i = 1
+    while i < n:
+        value = value * 10 + (s[i] - 48)
+        i += 1
+    return -value if negative else value
+
+
+cdef enum:
+    # A shape's kind as a code: 0 no shape, then Kind's members (ANY last).
+    _K_NONE = 0
+    _K_OBJECT = 1
+    _K_ARRAY = 2
+    _K_STRING = 3
+    _K_JSON = 4
+    _K_ANY = 5
+
+
+cdef int _kind_code(object shape) except -1:
+    if shape is None:
+        return _K_NONE
+    kind = shape.kind
+    if kind is _OBJECT:
+        return _K_OBJECT
+    if kind is _ARRAY:
+        return _K_ARRAY
+    if kind is _STRING:
+        return _K_STRING
+    if kind is _JSON:
+        return _K_JSON
+    return _K_ANY
+
+
+cdef class _Values:
+    """The value rules both routes share: an element's text to its value.
+
+    ``budget`` counts down the elements (and the objects and arrays of
+    embedded JSON) as _decode._Reader counts them; a route hands over when it
+    goes below zero, so that the pure path raises its error.
+    """
+
+    cdef int max_depth
+    cdef Py_ssize_t max_int_digits
+    cdef Py_ssize_t budget
+
+    cdef object scalar_bytes(self, const char* s, Py_ssize_t n):
+        """§4 on UTF-8 text that is not empty (``s[n]`` is a NUL)."""
+        cdef Py_ssize_t i
+        cdef bint integer = True
+        cdef unsigned char c
+        cdef double value
+        c = <unsigned char>s[0]
+        if c == b't' and n == 4 and memcmp(s, b"true", 4) == 0:
+            return True
+        if c == b'f' and n == 5 and memcmp(s, b"false", 5) == 0:
+            return False
+        if (c == b'-' or b'0' <= c <= b'9') and _scalar_like(s, n):
+            for i in range(n):
+                c = <unsigned char>s[i]
+                if c == b'.' or c == b'e' or c == b'E':
+                    integer = False
+                    break
+            if integer:
+                if n - (s[0] == b'-') > self.max_int_digits:
+                    raise _HandOver()  # over Limits.max_int_digits: the pure path refuses
+                if n <= 18:
+                    return _small_int(s, n)
+                if n > 4000:
+                    raise _HandOver()  # past CPython's int() digit limit: _dialect converts it
+                return int(PyUnicode_DecodeUTF8(s, n, NULL))
+            value = PyOS_string_to_double(s, NULL, NULL)
+            if value == INFINITY or value == -INFINITY:
+                return PyUnicode_DecodeUTF8(s, n, NULL)  # §4: 1e999 stays a string
+            return value
+        return PyUnicode_DecodeUTF8(s, n, NULL)
+
+    cdef object leaf(self, const char* s, Py_ssize_t n, int bits, int depth, object shape):
+        """_Reader.value for an element without child elements, whose text is
+        the UTF-8 ``s[:n]`` (NUL-terminated); ``bits`` are its attributes
+        (1 array, 2 string, 4 json), ``depth`` its depth if it is a container."""
+        return self.leaf_kind(s, n, bits, depth, _kind_code(shape))
+
+    cdef object leaf_kind(self, const char* s, Py_ssize_t n, int bits, int depth, int kind):
+        """``leaf`` with the shape's kind as a code (_kind_code)."""
+        if bits & 4:
+            return self.embedded(s, n, depth)
+        if bits & 2:
+            return PyUnicode_DecodeUTF8(s, n, NULL)
+        if kind:
+            if n == 0:
+                if kind == _K_OBJECT or kind == _K_ARRAY:
+                    if depth > self.max_depth:
+                        raise _HandOver()  # an empty container counts toward the depth (§9)
+                    return {} if kind == _K_OBJECT else []
+                return ""
+            if kind == _K_STRING:
+                return PyUnicode_DecodeUTF8(s, n, NULL)
+            if kind == _K_JSON:
+                return self.embedded(s, n, depth)
+        if n == 0:
+            return ""
+        return self.scalar_bytes(s, n)
+
+    cdef object embedded(self, const char* s, Py_ssize_t n, int depth):
+        """The JSON text of a ``json='true'`` element (§6) or of one the shape
+        declares JSON (§8), read by _json; any error hands over."""
+        text = PyUnicode_DecodeUTF8(s, n, NULL)
+        brackets = _json.brackets(text)
+        if brackets:
+            self.budget -= (len(brackets) + 1) // 2
+            if self.budget < 0:
+                raise _HandOver()
+            if depth - 1 + _json.depth(brackets) > self.max_depth:
+                raise _HandOver()
+        try:
+            return _json.loads(text, max_int_digits=self.max_int_digits)
+        except (_json.EmbeddedJSONError, TooManyDigits):
+            raise _HandOver()
+
+
+# --- the tree route ---------------------------------------------------------------
 
 
 cdef bint _blank(tree.xmlNode* node) noexcept nogil:
@@ -710,12 +866,9 @@ cdef enum:
     _NAME_SLOTS = 256
 
 
-cdef class Reader:
+cdef class Reader(_Values):
     """One decoding run over a parsed tree."""
 
-    cdef int max_depth
-    cdef Py_ssize_t max_int_digits
-    cdef Py_ssize_t budget
     cdef bint attributes
     cdef dict names
     cdef const tree.xmlChar* name_keys[256]
@@ -827,9 +980,7 @@ cdef class Reader:
     cdef dict members(self, tree.xmlNode* parent, int depth, object shape):
         cdef tree.xmlNode* child
         cdef tree.xmlNode* following
-        cdef tree.xmlNode* last
         cdef dict result = {}
-        cdef Py_ssize_t n
         cdef str tag
         if depth > self.max_depth:
             raise _HandOver()
@@ -855,7 +1006,6 @@ cdef class Reader:
                     if not self.plain(following) or not _blank(following.next):
                         raise _HandOver()
                     run.append(child_node(following))
-                    last = following
                     following = _next_element(following.next)
                 result[tag] = self.items(run, depth + 1, member)
             elif member is not None or (self.attributes and child.properties is not NULL):
@@ -863,59 +1013,22 @@ cdef class Reader:
             elif _next_element(child.children) is not NULL:
                 result[tag] = self.members(child, depth + 1, None)
             else:
-                result[tag] = self.leaf(child)
+                result[tag] = self.plain_leaf(child)
             child = following
         return result
 
-    cdef object leaf(self, tree.xmlNode* node):
+    cdef object plain_leaf(self, tree.xmlNode* node):
         """A plain leaf with no hint: the scalar rules of §4."""
         cdef tree.xmlNode* text = node.children
         cdef const char* s
         if text is NULL:
             return ""
         if text.next is not NULL or (text.type != tree.XML_TEXT_NODE and text.type != tree.XML_CDATA_SECTION_NODE):
-            return self.scalar(self.text(node))
+            return self.value(node, 0, None, 0)
         s = <const char*>text.content
         if s[0] == 0:
             return ""
         return self.scalar_bytes(s, strlen(s))
-
-    cdef object scalar(self, object value):
-        if value is None:
-            return ""
-        raw = (<str>value).encode("utf-8")
-        return self.scalar_bytes(raw, len(raw))
-
-    cdef object scalar_bytes(self, const char* s, Py_ssize_t n):
-        """§4 on UTF-8 text that is not empty."""
-        cdef Py_ssize_t i
-        cdef bint integer = True
-        cdef unsigned char c
-        cdef double value
-        c = <unsigned char>s[0]
-        if c == b't' and n == 4 and strcmp(s, b"true") == 0:
-            return True
-        if c == b'f' and n == 5 and strcmp(s, b"false") == 0:
-            return False
-        if (c == b'-' or b'0' <= c <= b'9') and _scalar_like(s, n):
-            for i in range(n):
-                c = <unsigned char>s[i]
-                if c == b'.' or c == b'e' or c == b'E':
-                    integer = False
-                    break
-            if integer:
-                if n - (s[0] == b'-') > self.max_int_digits:
-                    raise _HandOver()  # over Limits.max_int_digits: the pure path refuses
-                if n <= 18:
-                    return _small_int(s, n)
-                if n > 4000:
-                    raise _HandOver()  # past CPython's int() digit limit: _dialect converts it
-                return int(PyUnicode_DecodeUTF8(s, n, NULL))
-            value = PyOS_string_to_double(s, NULL, NULL)
-            if value == INFINITY or value == -INFINITY:
-                return PyUnicode_DecodeUTF8(s, n, NULL)  # §4: 1e999 stays a string
-            return value
-        return PyUnicode_DecodeUTF8(s, n, NULL)
 
     cdef object single(self, tree.xmlNode* element, int depth, object shape):
         cdef int bits
@@ -952,43 +1065,21 @@ cdef class Reader:
         return result
 
     cdef object value(self, tree.xmlNode* element, int depth, object shape, int bits):
-        if _next_element(element.children) is not NULL:
+        cdef tree.xmlNode* child = element.children
+        cdef const char* s
+        cdef Py_ssize_t n
+        if _next_element(child) is not NULL:
             if bits & 6:
                 raise _HandOver()
             return self.members(element, depth, shape)
-        if bits & 4:
-            return self.embedded(element, depth)
-        text = self.text(element)
-        if bits & 2:
-            return "" if text is None else text
-        if shape is not None:
-            kind = shape.kind
-            if not text:
-                if kind is _OBJECT or kind is _ARRAY:
-                    if depth > self.max_depth:
-                        raise _HandOver()  # an empty container counts toward the depth (§9)
-                    return {} if kind is _OBJECT else []
-                return ""
-            if kind is _STRING:
-                return text
-            if kind is _JSON:
-                return self.embedded(element, depth)
-        return self.scalar(text)
-
-    cdef object embedded(self, tree.xmlNode* element, int depth):
-        """The JSON text of a ``json='true'`` element (§6), read by _json."""
-        text = self.text(element) or ""
-        brackets = _json.brackets(text)
-        if brackets:
-            self.budget -= (len(brackets) + 1) // 2
-            if self.budget < 0:
-                raise _HandOver()
-            if depth - 1 + _json.depth(brackets) > self.max_depth:
-                raise _HandOver()
-        try:
-            return _json.loads(text, max_int_digits=self.max_int_digits)
-        except (_json.EmbeddedJSONError, TooManyDigits):
-            raise _HandOver()
+        if child is NULL:
+            return self.leaf(b"", 0, bits, depth, shape)
+        if child.next is NULL and (child.type == tree.XML_TEXT_NODE or child.type == tree.XML_CDATA_SECTION_NODE):
+            s = <const char*>child.content
+            return self.leaf(s, strlen(s), bits, depth, shape)
+        text = self.text(element)  # several text nodes, or a node of another kind (hands over)
+        s = PyUnicode_AsUTF8AndSize(text, &n)
+        return self.leaf(s, n, bits, depth, shape)
 
 
 cdef class _Node:
@@ -1003,18 +1094,706 @@ cdef _Node child_node(tree.xmlNode* node):
     return holder
 
 
-cdef object _small_int(const char* s, Py_ssize_t n):
-    cdef long long value = 0
-    cdef Py_ssize_t i = 0
-    cdef bint negative = s[0] == b'-'
-    if negative:
-        i = 1
-    while i < n:
-        value = value * 10 + (s[i] - 48)
-        i += 1
-    return -value if negative else value
-
-
 def decode_tree(root, shape, limits, bint attributes):
     """The dict of a parsed document, or ``None`` to hand over to the pure walker."""
     return Reader(limits.max_depth, limits.max_int_digits, limits.max_elements, attributes).document(root, shape)
+
+
+# --- the event route --------------------------------------------------------------
+# CPython's pyexpat exports the expat functions it was built with through a
+# capsule (Include/pyexpat.h). Its layout is declared here, verbatim, rather
+# than taken from pyexpat.h and expat.h, which a build machine may lack; the
+# capsule's magic and size are checked before it is used, and the route stays
+# off (every call hands over) when they do not match.
+
+cdef extern from *:
+    """
+    typedef struct altcraft_XML_ParserStruct *altcraft_XML_Parser;
+    typedef void (*altcraft_StartElementHandler)(void *, const char *, const char **);
+    typedef void (*altcraft_EndElementHandler)(void *, const char *);
+    typedef void (*altcraft_CharacterDataHandler)(void *, const char *, int);
+    typedef void (*altcraft_CommentHandler)(void *, const char *);
+    typedef void (*altcraft_ProcessingInstructionHandler)(void *, const char *, const char *);
+    typedef void (*altcraft_StartDoctypeDeclHandler)(void *, const char *, const char *, const char *, int);
+
+    /* struct PyExpat_CAPI of Include/pyexpat.h, "pyexpat.expat_CAPI 1.1"
+       (CPython 3.8 to 3.14 at least: later versions only append members).
+       XML_Char is char (pyexpat is built without XML_UNICODE); enums are ints. */
+    struct altcraft_PyExpat_CAPI {
+        char *magic;
+        int size;
+        int MAJOR_VERSION;
+        int MINOR_VERSION;
+        int MICRO_VERSION;
+        const char *(*ErrorString)(int);
+        int (*GetErrorCode)(altcraft_XML_Parser);
+        void *GetErrorColumnNumber;
+        void *GetErrorLineNumber;
+        int (*Parse)(altcraft_XML_Parser, const char *, int, int);
+        altcraft_XML_Parser (*ParserCreate_MM)(const char *, const void *, const char *);
+        void (*ParserFree)(altcraft_XML_Parser);
+        void (*SetCharacterDataHandler)(altcraft_XML_Parser, altcraft_CharacterDataHandler);
+        void (*SetCommentHandler)(altcraft_XML_Parser, altcraft_CommentHandler);
+        void *SetDefaultHandlerExpand;
+        void (*SetElementHandler)(altcraft_XML_Parser, altcraft_StartElementHandler, altcraft_EndElementHandler);
+        void *SetNamespaceDeclHandler;
+        void (*SetProcessingInstructionHandler)(altcraft_XML_Parser, altcraft_ProcessingInstructionHandler);
+        void *SetUnknownEncodingHandler;
+        void (*SetUserData)(altcraft_XML_Parser, void *);
+        void (*SetStartDoctypeDeclHandler)(altcraft_XML_Parser, altcraft_StartDoctypeDeclHandler);
+        void *SetEncoding;
+        void *DefaultUnknownEncodingHandler;
+        int (*SetHashSalt)(altcraft_XML_Parser, unsigned long);
+    };
+    """
+    ctypedef struct XML_ParserStruct "altcraft_XML_ParserStruct"
+    ctypedef XML_ParserStruct* XML_Parser "altcraft_XML_Parser"
+    ctypedef void (*StartElementHandler "altcraft_StartElementHandler")(void*, const char*, const char**) noexcept
+    ctypedef void (*EndElementHandler "altcraft_EndElementHandler")(void*, const char*) noexcept
+    ctypedef void (*CharacterDataHandler "altcraft_CharacterDataHandler")(void*, const char*, int) noexcept
+    ctypedef void (*CommentHandler "altcraft_CommentHandler")(void*, const char*) noexcept
+    ctypedef void (*ProcessingInstructionHandler "altcraft_ProcessingInstructionHandler")(
+        void*, const char*, const char*) noexcept
+    ctypedef void (*StartDoctypeDeclHandler "altcraft_StartDoctypeDeclHandler")(
+        void*, const char*, const char*, const char*, int) noexcept
+
+    struct ExpatCAPI "altcraft_PyExpat_CAPI":
+        char* magic
+        int size
+        int MAJOR_VERSION
+        int MINOR_VERSION
+        int MICRO_VERSION
+        int (*Parse)(XML_Parser, const char*, int, int) noexcept
+        XML_Parser (*ParserCreate_MM)(const char*, const void*, const char*) noexcept
+        void (*ParserFree)(XML_Parser) noexcept
+        void (*SetCharacterDataHandler)(XML_Parser, CharacterDataHandler) noexcept
+        void (*SetCommentHandler)(XML_Parser, CommentHandler) noexcept
+        void (*SetElementHandler)(XML_Parser, StartElementHandler, EndElementHandler) noexcept
+        void (*SetProcessingInstructionHandler)(XML_Parser, ProcessingInstructionHandler) noexcept
+        void (*SetUserData)(XML_Parser, void*) noexcept
+        void (*SetStartDoctypeDeclHandler)(XML_Parser, StartDoctypeDeclHandler) noexcept
+        int (*SetHashSalt)(XML_Parser, unsigned long) noexcept
+
+
+cdef ExpatCAPI* _expat = NULL
+cdef unsigned long _salt = 0
+
+
+cdef str _load_expat():
+    """Find and check the capsule; '' when the route can run, else why not."""
+    global _expat, _salt
+    cdef ExpatCAPI* capi
+    try:
+        capi = <ExpatCAPI*>PyCapsule_Import(b"pyexpat.expat_CAPI", 0)
+    except Exception as exc:  # no pyexpat (a Python built without expat)
+        return f"pyexpat.expat_CAPI is not available ({exc})"
+    if capi is NULL:
+        return "pyexpat.expat_CAPI is NULL"
+    if capi.magic is NULL or memcmp(capi.magic, b"pyexpat.expat_CAPI 1.", 21) != 0:
+        return "pyexpat.expat_CAPI has an unknown magic"
+    if capi.size < <int>sizeof(ExpatCAPI):
+        return f"pyexpat.expat_CAPI is {capi.size} bytes, under the {sizeof(ExpatCAPI)} this module reads"
+    # Expat before 2.4 lacks fixes this route's acceptance argument leans on
+    # (tests/test_speedups.py compares it with libxml2 on the version present).
+    if capi.MAJOR_VERSION != 2 or capi.MINOR_VERSION < 4:
+        return f"expat {capi.MAJOR_VERSION}.{capi.MINOR_VERSION} is older than 2.4"
+    if capi.SetHashSalt is NULL:
+        return "pyexpat.expat_CAPI has no SetHashSalt"
+    # One random salt per process for expat's hash tables (attribute names),
+    # as pyexpat itself does: no per-parser entropy read, no fixed salt.
+    _salt = int.from_bytes(_os.urandom(8), "little") | 1
+    _expat = capi
+    return ""
+
+
+EXPAT_UNAVAILABLE = _load_expat()
+"""Why the event route is off ('' when it is on)."""
+EXPAT_VERSION = (_expat.MAJOR_VERSION, _expat.MINOR_VERSION, _expat.MICRO_VERSION) if _expat is not NULL else None
+
+# A declaration of the plain forms the encoder and common tools write. The
+# prolog checks in _decode._prepare already refused other encodings and
+# versions; anything else that starts like a declaration is the tree route's.
+_DECLARATION = _re.compile(
+    rb"<\?xml version=(['\"])1\.0\1"
+    rb"(?: encoding=(['\"])(?i:utf-?8)\2)?"
+    rb"(?: standalone=(['\"])(?:yes|no)\3)? ?\?>"
+)
+
+cdef enum:
+    _CHUNK = 1 << 18    # bytes fed to expat at a time: a hand-over stops early
+
+
+cdef extern from "Python.h":
+    void _incref "Py_INCREF"(PyObject*)
+    void _decref "Py_DECREF"(PyObject*)
+    void _xdecref "Py_XDECREF"(PyObject*)
+
+
+cdef inline bint _same_str(PyObject* a, PyObject* b) noexcept:
+    # Names are made once per document (_Events.name), so equal names are
+    # almost always the same object; past the table's size, compare text.
+    return a == b or (PyUnicode_GET_LENGTH(<object>a) == PyUnicode_GET_LENGTH(<object>b)
+                      and memcmp(PyUnicode_DATA(<object>a), PyUnicode_DATA(<object>b),
+                                 PyUnicode_GET_LENGTH(<object>a)) == 0)
+
+
+cdef struct _Frame:
+    # One open element. As a container it also holds the run of same-named
+    # children being read (§3): the first element's value waits in
+    # ``pending`` (or, for a leaf, its text in the route's buffer) until the
+    # next sibling shows whether the run is an array. Borrowed pointers
+    # (names, shapes) are kept alive by the _Events object; NULL is None.
+    PyObject* name          # borrowed
+    PyObject* shape         # borrowed: the shape of its members, if it holds an object
+    int depth               # its depth, if it holds an object (§9)
+    int bits                # its attributes: 1 array, 2 string, 4 json
+    PyObject* result        # owned: its members, once it has a child element
+    PyObject* run_name      # borrowed: the run of its children now being read
+    PyObject* run_member    # borrowed: shape.member(run_name)
+    PyObject* run_items     # borrowed: the item shape, once the run has two elements
+    PyObject* run_list      # owned: the run's values, once it has two elements
+    Py_ssize_t run_count
+    int run_bits            # the first element's attributes
+    bint run_listed         # the first element alone is an array (array='true', or the shape)
+    bint pending_leaf       # the first element had no child: its text is in the buffer
+    PyObject* pending       # owned: else its value
+
+
+cdef extern from *:
+    """
+    /* A dict with room for n members. _PyDict_NewPresized is CPython's own
+       (json and pickle use it); where a version hides it, a plain dict. */
+    #if PY_VERSION_HEX < 0x030D0000
+    #define altcraft_dict_sized(n) _PyDict_NewPresized(n)
+    #else
+    #define altcraft_dict_sized(n) PyDict_New()
+    #endif
+    """
+    PyObject* _dict_sized "altcraft_dict_sized"(Py_ssize_t)
+    Py_ssize_t PyDict_Size(object)
+
+cdef enum:
+    _SIZED_LEVELS = 16
+
+
+cdef class _Events(_Values):
+    """One decoding run over expat's events (the event route)."""
+
+    cdef XML_Parser parser
+    cdef _Frame* frames
+    cdef int frame_cap
+    cdef _Frame* top
+    cdef int level          # open elements
+    cdef object shape
+    cdef list keep          # the names and shapes frames point to
+    cdef object document
+    cdef bint stopped
+    cdef object error       # an unexpected exception from a handler
+    # the text since the last tag (of the open leaf, or of the last closed
+    # one while its run is undecided): NUL-terminated
+    cdef char* buf
+    cdef Py_ssize_t buf_len
+    cdef Py_ssize_t buf_cap
+    cdef Py_ssize_t segment  # bytes of text since the last tag (one libxml2 text node)
+    cdef PyObject* names[256]
+    cdef size_t name_hashes[256]
+    # the name that followed a name as its next sibling (or, with the low bit
+    # of the key set, came first in an element of a name) last time: records
+    # repeat their members in order, and one strcmp checks the guess
+    cdef size_t next_keys[256]
+    cdef PyObject* next_names[256]
+    cdef Py_ssize_t sizes[16]  # members of the last object closed at each level
+    # shape.member(name) by (shape, name) pointers: records repeat their members
+    cdef PyObject* member_shapes[256]
+    cdef PyObject* member_names[256]
+    cdef PyObject* member_values[256]
+    # each shape's kind code and item shape, by pointer
+    cdef PyObject* info_shapes[64]
+    cdef int info_kinds[64]
+    cdef PyObject* info_items[64]
+
+    def __cinit__(self, object shape, limits):
+        self.max_depth = limits.max_depth
+        self.max_int_digits = limits.max_int_digits
+        self.budget = limits.max_elements
+        self.shape = shape
+        self.keep = []
+        # Elements nest at most max_depth + 1 deep in a document that decodes
+        # (§9); one more level is read before that hands over.
+        self.frame_cap = self.max_depth + 3
+        self.frames = <_Frame*>PyMem_Malloc(self.frame_cap * sizeof(_Frame))
+        self.buf_cap = 256
+        self.buf = <char*>PyMem_Malloc(self.buf_cap + 1)
+        if self.buf is NULL or self.frames is NULL:
+            raise MemoryError()
+        self.buf[0] = 0
+
+    def __dealloc__(self):
+        cdef int i
+        if self.frames is not NULL:
+            for i in range(self.level):
+                _xdecref(self.frames[i].result)
+                _xdecref(self.frames[i].run_list)
+                _xdecref(self.frames[i].pending)
+        PyMem_Free(self.frames)
+        PyMem_Free(self.buf)
+
+    cdef void stop(self) noexcept:
+        """Hand over: no more events (the C API has no XML_StopParser, so the
+        handlers are taken away and the caller stops feeding)."""
+        self.stopped = True
+        _expat.SetElementHandler(self.parser, NULL, NULL)
+        _expat.SetCharacterDataHandler(self.parser, NULL)
+
+    cdef PyObject* name(self, const char* s) except? NULL:
+        """The str of a tag name (borrowed), made once per distinct name; NULL
+        to hand over (a prefix, a non-ASCII name, a name near libxml2's limit)."""
+        cdef Py_ssize_t n = 0
+        cdef size_t h = 5381
+        cdef unsigned char c
+        cdef size_t slot
+        cdef int probe
+        cdef PyObject* found
+        while True:
+            c = <unsigned char>s[n]
+            if c == 0:
+                break
+            if c >= 0x80 or c == b':':
+                # Non-ASCII names: XML 1.0's 4th and 5th editions (expat,
+                # libxml2) differ there. ':' is namespaces (refused, §9).
+                return NULL
+            h = h * 33 + c
+            n += 1
+        if n >= _MAX_NAME:
+            return NULL
+        slot = h & 255
+        for probe in range(8):
+            found = self.names[slot]
+            if found is NULL:
+                break
+            if (self.name_hashes[slot] == h and PyUnicode_GET_LENGTH(<object>found) == n
+                    and memcmp(PyUnicode_DATA(<object>found), s, n) == 0):
+                return found
+            slot = (slot + 1) & 255
+        made = PyUnicode_FromStringAndSize(s, n)
+        self.keep.append(made)
+        if self.names[slot] is NULL:
+            self.names[slot] = <PyObject*>made
+            self.name_hashes[slot] = h
+        return <PyObject*>made
+
+    cdef PyObject* member(self, PyObject* shape, PyObject* name) except? NULL:
+        """``shape.member(name)``, borrowed (kept alive here); NULL for None.
+        Asked once per shape and name (Shape.member depends on nothing else)."""
+        cdef size_t slot = ((<size_t>shape >> 4) * 31 + (<size_t>name >> 4)) & 255
+        cdef int probe
+        for probe in range(4):
+            if self.member_shapes[slot] is NULL:
+                break
+            if self.member_shapes[slot] == shape and self.member_names[slot] == name:
+                return self.member_values[slot]
+            slot = (slot + 1) & 255
+        found = (<object>shape).member(<object>name)
+        cdef PyObject* value = NULL
+        if found is not None:
+            self.keep.append(found)
+            value = <PyObject*>found
+        if self.member_shapes[slot] is NULL:
+            self.member_shapes[slot] = shape  # shape and name are kept alive by self.keep, or the caller
+            self.member_names[slot] = name
+            self.member_values[slot] = value
+        return value
+
+    cdef int kind(self, PyObject* shape, PyObject** items) except -1:
+        """The kind code of ``shape`` (NULL: none), and its item shape in
+        ``items`` (borrowed, kept alive by ``shape``; NULL for None)."""
+        cdef size_t slot
+        cdef int probe
+        cdef int code
+        if shape is NULL:
+            items[0] = NULL
+            return _K_NONE
+        slot = (<size_t>shape >> 4) & 63
+        for probe in range(4):
+            if self.info_shapes[slot] == shape:
+                items[0] = self.info_items[slot]
+                return self.info_kinds[slot]
+            if self.info_shapes[slot] is NULL:
+                break
+            slot = (slot + 1) & 63
+        code = _kind_code(<object>shape)
+        found = (<object>shape).items
+        items[0] = NULL if found is None else <PyObject*>found
+        if self.info_shapes[slot] is NULL:
+            self.info_shapes[slot] = shape
+            self.info_kinds[slot] = code
+            self.info_items[slot] = items[0]
+        return code
+
+    cdef int take_text(self, const char* s, int n) except -1:
+        """Text inside the open element: kept for a leaf, checked for a container."""
+        cdef Py_ssize_t cap
+        cdef char* grown
+        self.segment += n
+        if self.segment >= _MAX_TEXT:
+            return 1  # a text node libxml2 may refuse
+        if self.level == 0:
+            return 0
+        if self.top.result is not NULL:
+            return 0 if _blank_bytes(s, n) else 1  # text mixed with child elements
+        if self.buf_len + n > self.buf_cap:
+            cap = self.buf_cap
+            while cap < self.buf_len + n:
+                cap *= 2
+            grown = <char*>PyMem_Realloc(self.buf, cap + 1)
+            if grown is NULL:
+                raise MemoryError()
+            self.buf = grown
+            self.buf_cap = cap
+        memcpy(self.buf + self.buf_len, s, n)
+        self.buf_len += n
+        self.buf[self.buf_len] = 0
+        return 0
+
+    cdef int start(self, const char* c_name, const char** atts) except -1:
+        """A start tag. 0 read; 1 hand over."""
+        cdef _Frame* parent = self.top
+        cdef _Frame* frame
+        cdef int bits = 0
+        cdef int i = 0
+        cdef int depth
+        cdef bint listed
+        cdef PyObject* shape
+        cdef PyObject* name
+        cdef PyObject* member
+        cdef PyObject* member_items
+        cdef PyObject* items_of_items
+        cdef int member_kind
+        cdef size_t key
+        cdef size_t slot
+        # §5 The attributes: array, string and json, each 'true'.
+        while atts[i] is not NULL:
+            if strcmp(atts[i + 1], b"true") != 0:
+                return 1
+            if strcmp(atts[i], b"array") == 0:
+                bits |= 1
+            elif strcmp(atts[i], b"string") == 0:
+                bits |= 2
+            elif strcmp(atts[i], b"json") == 0:
+                bits |= 4
+            else:
+                return 1  # another attribute, xmlns among them
+            i += 2
+        if bits & 6 == 6 or i > 6:
+            return 1
+        if self.level == 0:
+            key = 0
+        elif parent.result is NULL:
+            key = <size_t>parent.name | 1
+        else:
+            key = <size_t>parent.run_name  # the previous sibling's
+        slot = <size_t>(<unsigned long long>key * 0x9E3779B97F4A7C15ULL >> 56)  # Fibonacci hashing: 8 bits
+        name = self.next_names[slot] if self.next_keys[slot] == key else NULL
+        if name is NULL or strcmp(c_name, <const char*>PyUnicode_DATA(<object>name)) != 0:
+            name = self.name(c_name)
+            if name is NULL:
+                return 1
+            self.next_keys[slot] = key
+            self.next_names[slot] = name
+        self.segment = 0
+        if self.level >= self.frame_cap:
+            return 1
+        if self.level == 0:
+            # §2 The root: <xml>, with no attribute or json='true' alone.
+            if self.document is not None or memcmp(c_name, b"xml", 4) != 0 or (bits and bits != 4):
+                return 1
+            self.budget -= 1
+            depth = 1
+            shape = NULL if self.shape is None else <PyObject*>self.shape
+        else:
+            if parent.result is NULL:
+                # The parent's first child element: it holds an object (§3).
+                if parent.bits & 6 or parent.depth > self.max_depth:
+                    return 1
+                if not _blank_bytes(self.buf, self.buf_len):
+                    return 1  # text mixed with child elements
+                # Sized like the last object read at this level (records
+                # alike): no dict grows twice on its way to six members.
+                parent.result = _dict_sized(self.sizes[self.level - 1] if self.level <= _SIZED_LEVELS else 0)
+                if parent.result is NULL:
+                    raise MemoryError()
+            self.budget -= 1
+            if self.budget < 0:
+                return 1
+            if parent.run_count and _same_str(name, parent.run_name):
+                # A same-named sibling: the run is an array of two or more (§3).
+                if parent.run_count == 1:
+                    if parent.depth + 1 > self.max_depth:
+                        return 1
+                    member = parent.run_member
+                    self.kind(member, &parent.run_items)
+                    if parent.pending_leaf:
+                        first = self.leaf_kind(self.buf, self.buf_len, parent.run_bits, parent.depth + 2,
+                                               self.kind(parent.run_items, &items_of_items))
+                    elif parent.run_listed or member is NULL:
+                        first = <object>parent.pending  # read with the run's depth and shape already
+                    else:
+                        return 1  # read with the member's shape, not its items': rare
+                    run = [first]
+                    _incref(<PyObject*>run)
+                    parent.run_list = <PyObject*>run
+                    _xdecref(parent.pending)
+                    parent.pending = NULL
+                parent.run_count += 1
+                depth = parent.depth + 2
+                shape = parent.run_items
+            else:
+                if parent.run_count:
+                    self.close_run(parent)
+                if PyDict_Contains(<object>parent.result, <object>name):
+                    return 1  # a repeat not next to its siblings of that name
+                member = NULL if parent.shape is NULL else self.member(parent.shape, name)
+                member_kind = self.kind(member, &member_items)
+                listed = bits & 1 or (member_kind == _K_ARRAY and not bits & 4)
+                parent.run_name = name
+                parent.run_member = member
+                parent.run_count = 1
+                parent.run_bits = bits
+                parent.run_listed = listed
+                if listed:
+                    depth = parent.depth + 2
+                    shape = member_items
+                elif member is NULL:
+                    # A lone element is at depth + 1, an element of a run at
+                    # depth + 2; which one is known only at the next sibling,
+                    # so an object here is read at the deeper (stricter) one.
+                    depth = parent.depth + 2
+                    shape = NULL
+                else:
+                    depth = parent.depth + 1
+                    shape = member
+        frame = &self.frames[self.level]
+        frame.name = name
+        frame.shape = shape
+        frame.depth = depth
+        frame.bits = bits
+        frame.result = NULL
+        frame.run_count = 0
+        frame.run_list = NULL
+        frame.pending = NULL
+        self.top = frame
+        self.level += 1
+        self.buf_len = 0
+        self.buf[0] = 0
+        return 0
+
+    cdef int close_run(self, _Frame* frame) except -1:
+        """Settle the run of ``frame``'s children that just ended (§3)."""
+        cdef object value
+        cdef PyObject* member = frame.run_member
+        cdef PyObject* items
+        cdef PyObject* unused
+        cdef int kind = self.kind(member, &items)
+        if frame.run_count > 1:
+            value = <object>frame.run_list
+            _decref(frame.run_list)
+            frame.run_list = NULL
+        elif frame.pending_leaf:
+            if frame.run_listed:
+                if frame.depth + 1 > self.max_depth:
+                    raise _HandOver()
+                if not frame.run_bits & 6 and self.buf_len == 0:
+                    value = []  # <k array='true'/>, or an empty element the shape says is an array
+                else:
+                    value = [self.leaf_kind(self.buf, self.buf_len, frame.run_bits, frame.depth + 2,
+                                            self.kind(items, &unused))]
+            else:
+                value = self.leaf_kind(self.buf, self.buf_len, frame.run_bits, frame.depth + 1, kind)
+        else:
+            value = <object>frame.pending
+            _decref(frame.pending)
+            frame.pending = NULL
+            if frame.run_listed:
+                value = [value]
+        frame.run_count = 0
+        PyDict_SetItem(<object>frame.result, <object>frame.run_name, value)
+        return 0
+
+    cdef int end(self) except -1:
+        """An end tag. 0 read; 1 hand over."""
+        cdef _Frame* frame = self.top
+        cdef _Frame* parent
+        cdef object value = None
+        cdef bint leaf = frame.result is NULL
+        cdef PyObject* unused
+        self.segment = 0
+        if not leaf:
+            if frame.run_count:
+                self.close_run(frame)
+            value = <object>frame.result
+            _decref(frame.result)
+            frame.result = NULL
+            if self.level <= _SIZED_LEVELS:
+                self.sizes[self.level - 1] = PyDict_Size(value)
+        self.level -= 1
+        if self.level == 0:
+            if not leaf:
+                self.document = value
+            elif frame.bits:
+                # §6 <xml json='true'>: the embedded JSON must be an object.
+                value = self.embedded(self.buf, self.buf_len, 1)
+                if type(value) is not dict:
+                    return 1
+                self.document = value
+            elif _blank_bytes(self.buf, self.buf_len):
+                self.document = {}
+            else:
+                return 1  # the root holds text
+            return 0
+        parent = &self.frames[self.level - 1]
+        self.top = parent
+        if parent.run_count == 1:
+            parent.pending_leaf = leaf
+            if not leaf:  # a leaf's text stays in the buffer until the next tag
+                _incref(<PyObject*>value)
+                parent.pending = <PyObject*>value
+        elif leaf:
+            PyList_Append(<object>parent.run_list, self.leaf_kind(
+                self.buf, self.buf_len, frame.bits, frame.depth, self.kind(frame.shape, &unused)))
+        else:
+            PyList_Append(<object>parent.run_list, value)
+        return 0
+
+    cdef object run(self, bytes raw):
+        cdef const char* data = raw
+        cdef Py_ssize_t n = len(raw)
+        cdef Py_ssize_t pos = 0
+        cdef int chunk
+        cdef int status
+        self.parser = _expat.ParserCreate_MM(b"UTF-8", NULL, NULL)
+        if self.parser is NULL:
+            raise MemoryError()
+        try:
+            _expat.SetHashSalt(self.parser, _salt)
+            _expat.SetUserData(self.parser, <void*>self)
+            _expat.SetElementHandler(self.parser, _on_start, _on_end)
+            _expat.SetCharacterDataHandler(self.parser, _on_text)
+            # §7 drops comments and processing instructions and joins the
+            # text around them; rare in API payloads, they are the tree
+            # route's, as are DOCTYPEs (refused, §9).
+            _expat.SetCommentHandler(self.parser, _on_other)
+            _expat.SetProcessingInstructionHandler(self.parser, _on_pi)
+            _expat.SetStartDoctypeDeclHandler(self.parser, _on_doctype)
+            while True:
+                chunk = <int>min(n - pos, <Py_ssize_t>_CHUNK)
+                status = _expat.Parse(self.parser, data + pos, chunk, pos + chunk == n)
+                pos += chunk
+                if self.error is not None:
+                    raise self.error
+                if status == 0 or self.stopped:
+                    return None  # malformed (expat's error is not libxml2's), or handed over
+                if pos == n:
+                    break
+        finally:
+            _expat.ParserFree(self.parser)
+            self.parser = NULL
+        if self.level != 0 or type(self.document) is not dict:
+            return None
+        return self.document
+
+
+cdef void _on_start(void* data, const char* name, const char** atts) noexcept:
+    cdef _Events events = <_Events>data
+    cdef int status
+    try:
+        status = events.start(name, atts)
+    except _HandOver:
+        status = 1
+    except BaseException as exc:
+        events.error = exc
+        status = 1
+    if status:
+        events.stop()
+
+
+cdef void _on_end(void* data, const char* name) noexcept:
+    cdef _Events events = <_Events>data
+    cdef int status
+    try:
+        status = events.end()
+    except _HandOver:
+        status = 1
+    except BaseException as exc:
+        events.error = exc
+        status = 1
+    if status:
+        events.stop()
+
+
+cdef void _on_text(void* data, const char* s, int n) noexcept:
+    cdef _Events events = <_Events>data
+    cdef int status
+    try:
+        status = events.take_text(s, n)
+    except BaseException as exc:
+        events.error = exc
+        status = 1
+    if status:
+        events.stop()
+
+
+cdef void _on_other(void* data, const char* text) noexcept:
+    (<_Events>data).stop()
+
+
+cdef void _on_pi(void* data, const char* target, const char* text) noexcept:
+    (<_Events>data).stop()
+
+
+cdef void _on_doctype(void* data, const char* name, const char* sysid, const char* pubid, int internal) noexcept:
+    (<_Events>data).stop()
+
+
+def decode_bytes(bytes raw, shape, limits):
+    """The dict of a document (bytes as _decode._prepare returns them:
+    UTF-8, no BOM, the prolog checked), read from expat's events with no
+    tree; or ``None`` to hand over to lxml and the walks.
+
+    A value is returned only when libxml2 would accept the same bytes:
+    anything expat refuses, anything outside the plain subset both parsers
+    read alike (comments, PIs, DOCTYPEs, unusual declarations, prefixed or
+    non-ASCII names, other attributes) and anything near one of libxml2's
+    limits hands over, as does every dialect error.
+    """
+    if _expat is NULL:
+        return None
+    # libxml2 refuses some things past 10,000,000 bytes (a text node, its
+    # dictionary of names, a lookup); no smaller document can reach them.
+    if len(raw) >= _MAX_TEXT or len(raw) < 2:
+        return None
+    # Expat reads UTF-16 after a NUL in the first two bytes or a UTF-16 byte
+    # order mark, whatever encoding it is told (measured on expat 2.5), where
+    # libxml2 refuses: only a document that opens with "<" or whitespace
+    # and no NUL is read here.
+    if raw[0] not in b"< \t\r\n" or raw[1] == 0:
+        return None
+    if raw.startswith(b"<?xml") and _DECLARATION.match(raw) is None:
+        return None
+    # The route counts elements as it reads them and hands over past
+    # Limits.max_elements, but building a million values first takes a
+    # second: a document that may hold too many is counted up front. An
+    # element takes four bytes at least ("<a/>"), so most need no count.
+    max_elements = limits.max_elements
+    if len(raw) // 4 >= max_elements and _start_tags(raw, len(raw)) > max_elements:
+        return None  # the pure path counts them again and says where
+    return _Events(shape, limits).run(raw)
+
+
+cdef Py_ssize_t _start_tags(const char* s, Py_ssize_t n) noexcept nogil:
+    """How many "<" not followed by "/" ``s[:n]`` holds: the elements of a
+    well-formed document, and more if comments or CDATA hold some."""
+    cdef Py_ssize_t i
+    cdef Py_ssize_t count = 0
+    for i in range(n - 1):
+        count += s[i] == b'<' and s[i + 1] != b'/'
+    return count + (n > 0 and s[n - 1] == b'<')
