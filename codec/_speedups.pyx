@@ -1797,3 +1797,45 @@ cdef Py_ssize_t _start_tags(const char* s, Py_ssize_t n) noexcept nogil:
     for i in range(n - 1):
         count += s[i] == b'<' and s[i + 1] != b'/'
     return count + (n > 0 and s[n - 1] == b'<')
+
+
+# --- validation: the payload limits scan (codec.schemas) ----------------------
+# The pure scan walks every payload breadth first before the schema is
+# consulted: too deep, an integer too long, a key that is not a string, a
+# Mapping that is not a dict. Most payloads are plain JSON values well within
+# the limits; this walk says so at C speed and hands everything else (None)
+# to the pure scan, which alone decides and words a refusal.
+
+
+cdef bint _plain_within(object value, Py_ssize_t depth, Py_ssize_t max_depth, Py_ssize_t bits) except -1:
+    cdef type kind = type(value)
+    cdef object key, child
+    if kind is str or kind is float or kind is bool or value is None:
+        return True
+    if kind is int:
+        return (<object>value).bit_length() <= bits
+    if depth > max_depth:
+        return False
+    if kind is dict:
+        for key, child in (<dict>value).items():
+            if type(key) is not str:
+                return False
+            if not _plain_within(child, depth + 1, max_depth, bits):
+                return False
+        return True
+    if kind is list:
+        for child in <list>value:
+            if not _plain_within(child, depth + 1, max_depth, bits):
+                return False
+        return True
+    return False
+
+
+def plain_within(object payload, Py_ssize_t max_depth, Py_ssize_t max_int_digits):
+    """True when ``payload`` is made of dicts (string keys), lists, strings,
+    floats, bools, None and integers of at most ``3 * max_int_digits`` bits,
+    nested at most ``max_depth`` deep (the payload itself is depth 1);
+    False: the pure scan decides."""
+    if max_depth > 255:
+        return False  # the C stack: Limits caps max_depth at 255 anyway
+    return _plain_within(payload, 1, max_depth, 3 * max_int_digits)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -497,3 +498,46 @@ _TOKENS = st.sampled_from(
 def test_token_soup_decodes_alike(tokens: list[bytes], limits: Limits) -> None:
     data = b"".join(tokens)
     _both(lambda: codec.decode(data, limits=limits))
+
+
+# --- the payload limits scan of validation ------------------------------------
+
+_ODD_VALUES = st.recursive(
+    st.one_of(
+        json_values(10),
+        st.integers(min_value=-(10**80), max_value=10**80),
+        st.sampled_from([True, 2**200, -(2**150), 1.5, "x"]),
+    ),
+    lambda children: st.one_of(
+        st.lists(children, max_size=3),
+        st.lists(children, max_size=3).map(tuple),
+        st.dictionaries(keys, children, max_size=3),
+        st.dictionaries(keys, children, max_size=3).map(types.MappingProxyType),
+        st.dictionaries(st.integers(0, 3), children, max_size=2),
+    ),
+    max_leaves=12,
+)
+
+
+@compiled
+@settings(max_examples=400)
+@given(value=_ODD_VALUES, depth=st.integers(1, 7), digits=st.integers(1, 40))
+def test_the_compiled_scan_says_plain_only_where_the_pure_scan_finds_nothing(
+    value: Any, depth: int, digits: int
+) -> None:
+    limits = Limits(max_depth=depth, max_int_digits=digits)
+    pure = codec.schemas._scan(value, limits)
+    if _accel.speedups.plain_within(value, depth, digits):
+        assert pure == (False, False)
+
+
+@compiled
+@settings(max_examples=200)
+@given(value=json_values(20))
+def test_the_compiled_scan_takes_plain_json_values(value: Any) -> None:
+    # A JSON value (dicts with string keys, lists, scalars, small integers)
+    # within the limits is what validation sees from decode and from http:
+    # the compiled scan must take it, or it speeds nothing up.
+    limits = Limits(max_depth=64)
+    if codec.schemas._scan(value, limits) == (False, False):
+        assert _accel.speedups.plain_within(value, limits.max_depth, limits.max_int_digits)
