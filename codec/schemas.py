@@ -10,11 +10,16 @@ always there) and ``jsonschema-rs`` (the ``fast`` extra), used automatically
 when installed. The fast one only decides valid/invalid; the errors of an
 invalid payload are always worked out by the reference, so they read the same
 whichever backend ran.
+
+This module is the public face; the private modules beside it do one job each:
+the ``pattern``s and ``format``s (``_formats``), strict mode's closure
+(``_closure``), the limits checked before the schema (``_payload_limits``), the
+wording of violations and the choice of the best (``_messages``), and the
+shape hints (``_shape_builder``, over ``_facets``).
 """
 
 from __future__ import annotations
 
-import calendar
 import difflib
 import json
 import os
@@ -31,10 +36,15 @@ import referencing
 import referencing.exceptions
 from referencing.jsonschema import DRAFT202012
 
+from . import _messages
+from ._closure import closure_of
 from ._dialect import too_many_digits
 from ._errors import CodecError, pointer, where
+from ._formats import FORMATS, ecma_regex, format_checker
 from ._limits import DEFAULT_LIMITS, Limits
-from ._shape import Kind, Shape
+from ._payload_limits import BadKey, TooDeep, TooLong, prepare
+from ._shape import Shape
+from ._shape_builder import shape_of
 
 __all__ = [
     "Direction",
@@ -95,7 +105,7 @@ class ValidationError(CodecError):
     """
 
     def __init__(self, errors: list[Violation], *, best: Violation, endpoint: str, direction: str) -> None:
-        self.errors = sorted(errors, key=_sort_key)
+        self.errors = sorted(errors, key=_messages.sort_key)
         self.best = best
         self.endpoint = endpoint
         self.direction = direction
@@ -112,44 +122,6 @@ class UnknownEndpointError(CodecError, LookupError):
         self.suggestions = suggestions
         hint = f"; did you mean {' or '.join(suggestions)}?" if suggestions else ""
         super().__init__(f"unknown endpoint {endpoint!r}{hint} (codec.endpoints() lists them)")
-
-
-def _sort_key(violation: Violation) -> tuple[list[tuple[int, int, str]], str]:
-    # Array indices in numeric order: /data/2 before /data/10, compared as
-    # text (ASCII digits only: "²".isdigit() is true, and int() refuses both
-    # it and more than 4300 digits).
-    parts = [
-        (0, len(p.lstrip("0")), p) if p.isascii() and p.isdigit() else (1, 0, p) for p in violation.path.split("/")[1:]
-    ]
-    return parts, violation.keyword
-
-
-_Node = tuple[Any, Any]  # (schema node, the referencing.Resolver it is read with)
-
-
-def _facets(nodes: list[_Node]) -> list[_Node]:
-    """Every schema node that describes the same position as ``nodes``: through
-    ``$ref``, ``allOf``, ``anyOf``, ``oneOf``, ``then``, ``else`` and
-    ``dependentSchemas`` (not ``if`` or ``not``, which only test it)."""
-    seen: set[int] = set()
-    found: list[_Node] = []
-    stack = list(nodes)
-    while stack:
-        node, resolver = stack.pop()
-        if id(node) in seen or not isinstance(node, Mapping):
-            continue
-        seen.add(id(node))
-        found.append((node, resolver))
-        if "$ref" in node:
-            resolved = resolver.lookup(node["$ref"])
-            stack.append((resolved.contents, resolved.resolver))
-        for keyword in ("allOf", "anyOf", "oneOf"):
-            stack.extend((sub, resolver) for sub in node.get(keyword, ()))
-        for keyword in ("then", "else"):
-            if keyword in node:
-                stack.append((node[keyword], resolver))
-        stack.extend((sub, resolver) for sub in node.get("dependentSchemas", {}).values())
-    return found
 
 
 # --- the registry -----------------------------------------------------------
@@ -243,54 +215,16 @@ def schema(endpoint: str, direction: Direction) -> dict[str, Any]:
     return document
 
 
-# --- formats ----------------------------------------------------------------
-# The shape of each format is the "pattern" next to it in the schema files
-# (ECMA-262, read the same by every validator: standard tools agree with the
-# codec). A format check adds only what a pattern cannot say, a real day of the
-# month, as check-jsonschema does too; "email" needs nothing more than its
-# pattern. Both backends run these same functions, so their verdicts match.
-
-_DAY: Final = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
-
-
-def _is_real_day(value: object) -> bool:
-    """False only for a day its month does not have (2023-02-29, 2024-04-31).
-
-    Anything else out of shape or range is the pattern's to report, once."""
-    match = _DAY.match(value) if isinstance(value, str) else None
-    if match is None:
-        return True
-    year, month, day = (int(part) for part in match.groups())
-    if not (year >= 1 and 1 <= month <= 12 and 1 <= day <= 31):
-        return True
-    return day <= calendar.monthrange(year, month)[1]
-
-
-def _has_its_pattern(value: object) -> bool:
-    return True
-
-
-# "email" is listed so that jsonschema-rs does not apply its own email rule.
-_FORMATS: Final = {"date-time": _is_real_day, "date": _is_real_day, "email": _has_its_pattern}
-
-
-def _format_checker() -> jsonschema.FormatChecker:
-    checker = jsonschema.FormatChecker(formats=())
-    for name, check in _FORMATS.items():
-        checker.checks(name)(check)
-    return checker
-
-
 # --- validation -------------------------------------------------------------
 
 
 def _root_schema(schema_id: str, strict: bool) -> dict[str, Any]:
     root: dict[str, Any] = {"$schema": "https://json-schema.org/draft/2020-12/schema", "$ref": schema_id}
     if strict:
-        # The strict variant adds the endpoint's closure (see _Closure) to the
-        # schema: both backends evaluate the same standard document.
+        # The strict variant adds the endpoint's closure (see codec/_closure.py)
+        # to the schema: both backends evaluate the same standard document.
         root["$id"] = schema_id.split("#", maxsplit=1)[0].replace(_BASE_URI, _BASE_URI + "strict/", 1)
-        closure, defs = _Closure.of(schema_id)
+        closure, defs = _closure(schema_id)
         if defs:
             root["allOf"] = [closure]
             root["$defs"] = defs
@@ -298,35 +232,17 @@ def _root_schema(schema_id: str, strict: bool) -> dict[str, Any]:
 
 
 @cache
-def _ecma_regex(pattern: str) -> re.Pattern[str]:
-    """``pattern`` compiled with ECMA-262's ``$`` (JSON Schema's dialect, and
-    jsonschema-rs's): the end of the input only. Python's ``$`` also matches
-    before a final newline, so ``"1\\n"`` would pass ``^[0-9]+$``."""
-    out = []
-    in_class = False
-    index = 0
-    while index < len(pattern):
-        char = pattern[index]
-        if char == "\\":
-            out.append(pattern[index : index + 2])
-            index += 2
-            continue
-        if in_class:
-            in_class = char != "]"
-        elif char == "[":
-            in_class = True
-        elif char == "$":
-            char = r"\Z"
-        out.append(char)
-        index += 1
-    return re.compile("".join(out))
+def _closure(schema_id: str) -> tuple[Any, dict[str, Any]]:
+    """(the closure schema of ``schema_id``, the $defs it refers to)."""
+    resolved = _registry().resolver().lookup(schema_id)
+    return closure_of([(resolved.contents, resolved.resolver)])
 
 
 def _pattern(
     validator: Any, pattern: str, instance: Any, schema: Mapping[str, Any]
 ) -> Iterator[jsonschema.ValidationError]:
-    if validator.is_type(instance, "string") and _ecma_regex(pattern).search(instance) is None:
-        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")  # worded by _message
+    if validator.is_type(instance, "string") and ecma_regex(pattern).search(instance) is None:
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")  # worded by _messages.message_of
 
 
 # The reference, aligned with jsonschema-rs (and the encoder) where Python's
@@ -343,7 +259,7 @@ _Reference: Final = jsonschema.validators.extend(  # type: ignore[no-untyped-cal
 @cache
 def _reference_validator(schema_id: str, strict: bool) -> jsonschema.protocols.Validator:
     validator: jsonschema.protocols.Validator = _Reference(
-        _root_schema(schema_id, strict), registry=_registry(), format_checker=_format_checker()
+        _root_schema(schema_id, strict), registry=_registry(), format_checker=format_checker()
     )
     return validator
 
@@ -375,7 +291,7 @@ def _fast_validator(schema_id: str, strict: bool) -> Any:
         _root_schema(schema_id, strict),
         registry=_fast_registry(),
         validate_formats=True,
-        formats=_FORMATS,
+        formats=FORMATS,
         ignore_unknown_formats=True,
         retriever=_refuse_fetch,
     )
@@ -392,456 +308,24 @@ def backend() -> str:
     return "jsonschema-rs"
 
 
-# --- strict mode ------------------------------------------------------------
-# strict=True refuses members no schema documents, at every level. A position
-# in a payload is described by every schema node that applies there (through
-# $ref, allOf, anyOf, oneOf, then, else, dependentSchemas); the members they
-# declare under "properties" together are the documented ones. The closure
-# is a second, plain schema that says only that: at each position,
-# "properties" listing those names and "additionalProperties": false, and the
-# same one level down. A position stays open when one of its nodes says
-# "additionalProperties" or "unevaluatedProperties" (true or a schema) or
-# when no node declares any member (a free-form map). Being static, it does not
-# depend on which anyOf branch passed, so a failing branch never makes its
-# members "undocumented" and hides its own error.
-
-
-class _Closure:
-    def __init__(self) -> None:
-        self.names: dict[frozenset[int], str] = {}
-        self.defs: dict[str, dict[str, Any]] = {}
-
-    @classmethod
-    @cache
-    def of(cls, schema_id: str) -> tuple[Any, dict[str, Any]]:
-        """(the closure schema of ``schema_id``, the $defs it refers to)."""
-        resolved = _registry().resolver().lookup(schema_id)
-        closure = cls()
-        root = closure.build([(resolved.contents, resolved.resolver)])
-        return closure.prune(root)
-
-    def build(self, nodes: list[_Node]) -> str:
-        facets = _facets(nodes)
-        key = frozenset(id(node) for node, _ in facets)
-        if key in self.names:
-            return self.names[key]
-        name = self.names[key] = f"n{len(self.names)}"
-        members: dict[str, list[_Node]] = {}
-        patterns: dict[str, list[_Node]] = {}
-        additional: list[_Node] = []
-        items: list[_Node] = []
-        prefix: dict[int, list[_Node]] = {}
-        is_open = False
-        for node, resolver in facets:
-            for member, sub in node.get("properties", {}).items():
-                members.setdefault(member, []).append((sub, resolver))
-            for pattern, sub in node.get("patternProperties", {}).items():
-                patterns.setdefault(pattern, []).append((sub, resolver))
-            for keyword in ("additionalProperties", "unevaluatedProperties"):
-                rest = node.get(keyword, False)
-                is_open = is_open or rest is not False
-                if isinstance(rest, Mapping):
-                    additional.append((rest, resolver))
-            if isinstance(node.get("items"), Mapping):
-                items.append((node["items"], resolver))
-            for index, sub in enumerate(node.get("prefixItems", ())):
-                prefix.setdefault(index, []).append((sub, resolver))
-        closure: dict[str, Any] = {}
-        self.defs[name] = closure
-        if members or patterns:
-            closure["properties"] = {member: self.build(subs) for member, subs in members.items()}
-        if patterns:
-            closure["patternProperties"] = {pattern: self.build(subs) for pattern, subs in patterns.items()}
-        if additional:
-            closure["additionalProperties"] = self.build(additional)
-        elif members and not is_open:
-            closure["additionalProperties"] = False
-        if prefix:
-            closure["prefixItems"] = [self.build(prefix[i]) for i in range(max(prefix) + 1) if i in prefix]
-        if items:
-            closure["items"] = self.build(items)
-        return name
-
-    def prune(self, root: str) -> tuple[Any, dict[str, Any]]:
-        """Drop the closures that refuse nothing, and turn names into $refs."""
-        children = {
-            name: [
-                *closure.get("properties", {}).values(),
-                *closure.get("patternProperties", {}).values(),
-                *closure.get("prefixItems", ()),
-                *(closure[k] for k in ("additionalProperties", "items") if isinstance(closure.get(k), str)),
-            ]
-            for name, closure in self.defs.items()
-        }
-        live = {name for name, closure in self.defs.items() if closure.get("additionalProperties") is False}
-        grown = True
-        while grown:  # a closure refuses something if one below it does
-            before = len(live)
-            live |= {name for name, below in children.items() if any(child in live for child in below)}
-            grown = len(live) > before
-
-        def ref(name: Any) -> Any:
-            if not isinstance(name, str):
-                return name
-            return {"$ref": f"#/$defs/{name}"} if name in live else True
-
-        defs: dict[str, Any] = {}
-        for name in sorted(live, key=lambda n: int(n[1:])):
-            closure = self.defs[name]
-            out: dict[str, Any] = {}
-            for keyword in ("properties", "patternProperties"):
-                if keyword in closure:
-                    out[keyword] = {k: ref(v) for k, v in closure[keyword].items()}
-            if "prefixItems" in closure:
-                out["prefixItems"] = [ref(v) for v in closure["prefixItems"]]
-            for keyword in ("additionalProperties", "items"):
-                if keyword in closure and ref(closure[keyword]) is not True:
-                    out[keyword] = ref(closure[keyword])
-            defs[name] = out
-        return ref(root), defs
-
-
-# --- the payload before the schema ------------------------------------------
-
-
-class _TooDeep(Exception):
-    def __init__(self, path: str) -> None:
-        self.path = path
-
-
-class _TooLong(Exception):
-    def __init__(self, path: str) -> None:
-        self.path = path
-
-
-class _BadKey(Exception):
-    def __init__(self, path: str, key: object) -> None:
-        self.path = path
-        self.key = key
-
-
-def _prepare(payload: Any, limits: Limits) -> Any:
-    """The payload as both backends take it, checked against ``limits``, without recursing.
-
-    Refuses a payload nested past ``limits.max_depth`` before either backend
-    runs (the reference one would hit RecursionError, the Rust one could
-    overflow its stack on a recursive schema), and an integer longer than
-    ``limits.max_int_digits`` (the decoder and encoder refuse it too; Python
-    cannot even print it), and an object key that is not a string (the
-    encoder refuses it too). A Mapping that is not a dict (MappingProxyType,
-    ChainMap, UserDict...) is an object like a dict: such a payload is copied
-    with plain dicts in their place; any other payload is returned as it is.
-    """
-    refused, foreign = _scan(payload, limits)
-    if refused:
-        _locate(payload, limits)  # raises, with the path
-    return _plain(payload) if foreign else payload
-
-
-_STR: Final = frozenset({str})
-
-
-def _scan(payload: Any, limits: Limits) -> tuple[bool, bool]:
-    """(whether ``payload`` is past a limit, whether it holds a non-dict Mapping):
-    one breadth-first pass, level by level, as cheap per value as it can be."""
-    level = [payload]
-    depth = 1
-    foreign = False
-    bits = limits.max_int_digits * 3  # below 3 bits a digit, no int is too long
-    while level:
-        if depth > limits.max_depth:
-            return True, foreign
-        below = []
-        for container in level:
-            members: Any
-            if type(container) is dict or isinstance(container, Mapping):
-                foreign = foreign or type(container) is not dict
-                if not set(map(type, container)) <= _STR and not all(isinstance(k, str) for k in container):
-                    return True, foreign
-                members = container.values()
-            elif isinstance(container, (list, tuple)):
-                members = container
-            elif isinstance(container, int) and _too_long(container, limits):
-                return True, foreign
-            else:
-                continue
-            for child in members:
-                kind = type(child)
-                if kind is str or kind is float or kind is bool or child is None:
-                    continue
-                if kind is dict or kind is list or isinstance(child, (Mapping, list, tuple)):
-                    below.append(child)
-                elif isinstance(child, int) and child.bit_length() > bits:
-                    below.append(child)  # looked at one level down
-        level = below
-        depth += 1
-    return False, foreign
-
-
-def _locate(payload: Any, limits: Limits) -> None:
-    """Raise the error _scan found, with its path: the same walk, remembering parents."""
-    levels: list[list[tuple[Any, int, Any]]] = [[(payload, -1, None)]]
-    bits = limits.max_int_digits * 3
-    while levels[-1]:
-        if len(levels) > limits.max_depth:
-            raise _TooDeep(_path_of(levels, len(levels) - 1, 0))
-        below: list[tuple[Any, int, Any]] = []
-        for index, (container, _, _) in enumerate(levels[-1]):
-            if isinstance(container, Mapping):
-                for key in container:
-                    if not isinstance(key, str):  # as the encoder: JSON keys are strings
-                        raise _BadKey(_path_of(levels, len(levels) - 1, index), key)
-                pairs: Any = container.items()
-            elif isinstance(container, (list, tuple)):
-                pairs = enumerate(container)
-            else:
-                if isinstance(container, int) and _too_long(container, limits):
-                    raise _TooLong(_path_of(levels, len(levels) - 1, index))
-                continue
-            for key, child in pairs:
-                huge = isinstance(child, int) and child.bit_length() > bits
-                if huge or isinstance(child, (Mapping, list, tuple)):
-                    below.append((child, index, key))
-        levels.append(below)
-
-
-def _too_long(number: int, limits: Limits) -> bool:
-    return number.bit_length() > limits.max_int_digits * 3 and abs(number) >= _power_of_ten(limits.max_int_digits)
-
-
-@cache
-def _power_of_ten(digits: int) -> int:
-    return int(10**digits)
-
-
-def _path_of(levels: list[list[tuple[Any, int, Any]]], level: int, index: int) -> str:
-    parts: list[str | int] = []
-    while level > 0:
-        _, parent, key = levels[level][index]
-        parts.append(key)
-        level, index = level - 1, parent
-    return pointer(parts[::-1])
-
-
-def _plain(value: Any) -> Any:
-    """``value`` with every Mapping a dict (recursion bounded by _prepare's depth check)."""
-    if isinstance(value, Mapping):
-        return {key: _plain(child) for key, child in value.items()}
-    if isinstance(value, list):
-        return [_plain(child) for child in value]
-    if isinstance(value, tuple):
-        return tuple(_plain(child) for child in value)
-    return value
+# --- the violations ---------------------------------------------------------
+# A payload past its Limits is refused before the schema (codec/_payload_limits.py)
+# with one violation; the schema's violations are worded and the best one chosen
+# by codec/_messages.py.
 
 
 def _past_limits(payload: Any, limits: Limits) -> tuple[Any, Violation | None]:
     try:
-        return _prepare(payload, limits), None
-    except _TooDeep as deep:
+        return prepare(payload, limits), None
+    except TooDeep as deep:
         return None, Violation(
             deep.path, f"nested deeper than the limit of {limits.max_depth} (Limits.max_depth)", "depth"
         )
-    except _TooLong as long:
+    except TooLong as long:
         return None, Violation(long.path, too_many_digits(limits.max_int_digits), "digits")
-    except _BadKey as bad:
+    except BadKey as bad:
         message = f"object keys must be strings, not {type(bad.key).__name__}"
         return None, Violation(bad.path, message, "type")
-
-
-# --- errors a person can act on ---------------------------------------------
-
-
-def _describe(value: Any) -> str:
-    """``value`` named for a message: scalars as written, never a whole object or array."""
-    if isinstance(value, str):
-        text = str.__repr__(value[:60] if len(value) > 80 else value)
-        return f"{text[:-1]}…{text[-1]} ({len(value)} characters)" if len(value) > 80 else text
-    if value is None or isinstance(value, bool):
-        return json.dumps(value)
-    if isinstance(value, int):
-        return int.__repr__(value) if value.bit_length() < 200 else f"an integer of {len(hex(value)) - 2} hex digits"
-    if isinstance(value, float):
-        return float.__repr__(value)
-    if isinstance(value, Mapping):
-        return "an object"
-    if isinstance(value, (list, tuple)):
-        return "an array"
-    return f"a {type(value).__name__}"
-
-
-def _literal(value: Any) -> str:
-    return value if isinstance(value, str) else json.dumps(value)
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
-
-
-_FORMAT_NAMES: Final = {
-    "email": "an email address",
-    "date-time": "an RFC 3339 date-time (2024-01-31T12:00:00Z)",
-    "date": "an RFC 3339 date (2024-01-31)",
-}
-
-
-def _kinds(value: Any) -> str:
-    kinds = [str.__repr__(k) for k in ([value] if isinstance(value, str) else value)]
-    return kinds[0] if len(kinds) == 1 else f"{', '.join(kinds[:-1])} or {kinds[-1]}"
-
-
-def _names(names: list[str]) -> str:
-    return ", ".join(name if name.startswith("...") else str.__repr__(name) for name in names)
-
-
-@lru_cache(maxsize=4096)
-def _close(name: str, declared: tuple[str, ...]) -> list[str]:
-    # Cached: a payload repeats the same misspelling in every record.
-    return difflib.get_close_matches(name, declared, n=1, cutoff=0.75)
-
-
-def _undocumented(error: jsonschema.ValidationError) -> str:
-    node: Any = error.schema
-    instance: Any = error.instance
-    declared = list(node.get("properties", {}))
-    patterns = [_ecma_regex(p) for p in node.get("patternProperties", {})]
-    extra = [
-        key
-        for key in instance
-        if key not in declared and not any(p.search(key) for p in patterns if isinstance(key, str))
-    ]
-    names = tuple(declared)
-    hints = {key: _close(str(key), names) for key in extra}
-    shown = declared if len(declared) <= 12 else [*declared[:12], f"... ({len(declared)} in all)"]
-    listed = f"documented: {_names(shown)}"
-    if len(extra) == 1:
-        ((key, close),) = hints.items()
-        return f"{_describe(key)} is not a documented member here; " + (
-            f"did you mean {close[0]!r}?" if close else listed
-        )
-    named = ", ".join(_describe(k) + (f" (did you mean {c[0]!r}?)" if c else "") for k, c in hints.items())
-    return f"{named[:400]} are not documented members here; {listed}"
-
-
-def _branches(error: jsonschema.ValidationError) -> dict[int, list[jsonschema.ValidationError]]:
-    found: dict[int, list[jsonschema.ValidationError]] = {}
-    for sub in error.context or ():
-        found.setdefault(int(sub.relative_schema_path[0]), []).append(sub)
-    return found
-
-
-def _condition(node: Any) -> str:
-    # A requirement that holds only in some case (a then-branch) is titled
-    # with that case in the shared blocks: "with matching phone or phone_sub".
-    title = node.get("title") if isinstance(node, Mapping) else None
-    return f" ({title})" if isinstance(title, str) else ""
-
-
-def _alternatives(error: jsonschema.ValidationError) -> str:
-    """The message of a failed anyOf/oneOf, worked out from its branches."""
-    options: Any = error.validator_value
-    what = _describe(error.instance)
-    if error.validator == "oneOf" and not error.context:
-        return f"{what} matches more than one of the {len(options)} allowed forms; exactly one must match"
-    if all(isinstance(o, Mapping) and set(o) - {"description", "title"} == {"required"} for o in options):
-        # Lookup blocks: "one of profile_id, email, field_name (with field_value) is required".
-        names = [
-            o["required"][0] + (f" (with {', '.join(o['required'][1:])})" if len(o["required"]) > 1 else "")
-            for o in options
-            if o["required"]
-        ]
-        return f"one of {', '.join(names)} is required{_condition(error.schema)}"
-    branches = _branches(error)
-    # A branch failing on the payload's own type is not what the writer meant.
-    fitting = {i: subs for i, subs in branches.items() if not any(s.validator == "type" and not s.path for s in subs)}
-    if len(fitting) == 1:
-        (subs,) = fitting.values()
-        best = min(subs, key=_relevance)
-        inner = pointer(list(best.path))
-        return _message(best) + (f" (at {pointer(list(error.path))}{inner})" if inner else "")
-    if not fitting:
-        kinds = [o.get("type") for o in options if isinstance(o, Mapping)]
-        if all(isinstance(k, str) for k in kinds):
-            return f"{what} is not of type {_kinds(kinds)}"
-    shown = fitting or branches
-    reasons = [_message(min(subs, key=_relevance)) for _, subs in sorted(shown.items())]
-    return f"{what} fits none of the {len(options)} allowed forms: " + "; ".join(reasons)[:400]
-
-
-def _message(error: jsonschema.ValidationError) -> str:
-    keyword: Any = error.validator
-    value: Any = error.validator_value
-    instance: Any = error.instance
-    node: Any = error.schema
-    what = _describe(instance)
-    if keyword == "type":
-        return f"{what} is not of type {_kinds(value)}"
-    if keyword == "enum":
-        title = node.get("title") if isinstance(node, Mapping) else None
-        listed = ", ".join(_literal(v) for v in value)
-        return f"{what} is not a {title}; one of: {listed}" if title else f"{what} is not one of: {listed}"
-    if keyword == "const":
-        return f"{what} is not {_describe(value)}, the only value allowed here"
-    if keyword == "format":
-        return f"{what} is not {_FORMAT_NAMES.get(value, 'a valid ' + str(value))}"
-    if keyword == "pattern":
-        if isinstance(node, Mapping) and isinstance(node.get("format"), str):
-            # The pattern is the shape of the format beside it (see formats
-            # above): the problem is the format, said as such.
-            return f"{what} is not {_FORMAT_NAMES.get(node['format'], 'a valid ' + node['format'])}"
-        return f"{what} does not match {value!r}"
-    if keyword in ("additionalProperties", "unevaluatedProperties") and value is False and isinstance(instance, dict):
-        return _undocumented(error)
-    if keyword in ("anyOf", "oneOf"):
-        return _alternatives(error)
-    limits = {
-        "minLength": ("shorter than", "character"),
-        "maxLength": ("longer than", "character"),
-        "minItems": ("fewer than", "item"),
-        "maxItems": ("more than", "item"),
-        "minProperties": ("fewer than", "member"),
-        "maxProperties": ("more than", "member"),
-    }
-    if keyword in limits:
-        comparison, noun = limits[keyword]
-        return f"{what} has {comparison} {_plural(value, noun)}"
-    bounds = {
-        "minimum": "less than",
-        "maximum": "greater than",
-        "exclusiveMinimum": "less than or equal to",
-        "exclusiveMaximum": "greater than or equal to",
-    }
-    if keyword in bounds:
-        return f"{what} is {bounds[keyword]} {value}"
-    if keyword == "multipleOf":
-        return f"{what} is not a multiple of {value}"
-    if keyword == "uniqueItems":
-        return f"{what} has items that are not unique"
-    if keyword in ("required", "dependentRequired"):
-        return error.message + _condition(node)  # names of members only, never the payload
-    if keyword == "not":
-        return f"{what} is not allowed here"
-    if keyword in ("contains", "minContains", "maxContains"):
-        return f"{what} has too few or too many items of the required kind"
-    if keyword is None or node is False:
-        return f"{what} is not allowed here"
-    return f"{what} fails the schema's {keyword!r} rule"
-
-
-_WEAK: Final = frozenset({"anyOf", "oneOf"})
-
-
-def _relevance(error: jsonschema.ValidationError, message: str | None = None) -> tuple[int, int, int]:
-    # Lower is more relevant: an undocumented member that looks like a typo of
-    # a documented one first (it is usually why something required is missing),
-    # then the shallowest error, then a concrete keyword over anyOf/oneOf.
-    typo = 1
-    if (
-        error.validator == "additionalProperties"
-        and error.validator_value is False
-        and isinstance(error.instance, dict)
-    ):
-        typo = 0 if "did you mean" in (message or _undocumented(error)) else 2
-    return typo, len(error.path), error.validator in _WEAK
 
 
 def _violations(payload: Any, schema_id: str, strict: bool) -> tuple[list[Violation], Violation | None]:
@@ -850,24 +334,15 @@ def _violations(payload: Any, schema_id: str, strict: bool) -> tuple[list[Violat
     if not errors:
         return [], None
     violations = [_violation(error) for error in errors]
-    # Ties go to the first in path order, so every implementation picks the same.
-    best = min(
-        range(len(errors)), key=lambda i: (_relevance(errors[i], violations[i].message), _sort_key(violations[i]))
-    )
-    return violations, violations[best]
+    return violations, violations[_messages.best_of(errors, violations)]
 
 
 def _violation(error: jsonschema.ValidationError) -> Violation:
-    return Violation(path=pointer(list(error.absolute_path)), message=_message(error), keyword=_keyword(error))
-
-
-def _keyword(error: jsonschema.ValidationError) -> str:
-    """The failing keyword; a format's pattern reports as ``format``, the
-    keyword that says what the value should be."""
-    node: Any = error.schema
-    if error.validator == "pattern" and isinstance(node, Mapping) and isinstance(node.get("format"), str):
-        return "format"
-    return str(error.validator)
+    return Violation(
+        path=pointer(list(error.absolute_path)),
+        message=_messages.message_of(error),
+        keyword=_messages.keyword_of(error),
+    )
 
 
 class Validator:
@@ -938,7 +413,7 @@ class Validator:
             yield refused
             return
         violations, _ = _violations(payload, self._schema_id, self.strict)
-        yield from sorted(violations, key=_sort_key)
+        yield from sorted(violations, key=_messages.sort_key)
 
 
 def _chosen(backend: Backend) -> str:
@@ -1028,47 +503,4 @@ def shape(endpoint: str, direction: Direction) -> Shape:
     schema_id = _schema_id(endpoint, direction)
     resolver = _registry().resolver()
     resolved = resolver.lookup(schema_id)
-    return _ShapeBuilder().build([(resolved.contents, resolved.resolver)])
-
-
-class _ShapeBuilder:
-    """Reduces schema nodes to a :class:`Shape` tree.
-
-    A position in a payload can be described by several schema nodes (through
-    ``$ref``, ``allOf``, ``anyOf``, ``oneOf``, ``if``/``then``/``else``); their
-    facts are merged. Recursive schemas give cyclic shapes, built once.
-    """
-
-    def __init__(self) -> None:
-        self.built: dict[frozenset[int], Shape] = {}
-
-    def build(self, nodes: list[_Node]) -> Shape:
-        facets = _facets(nodes)
-        key = frozenset(id(node) for node, _ in facets)
-        if key in self.built:
-            return self.built[key]
-        types: set[str] = set()
-        embedded = False
-        members: dict[str, list[_Node]] = {}
-        items: list[_Node] = []
-        additional: list[_Node] = []
-        for node, resolver in facets:
-            declared = node.get("type")
-            if declared is not None:
-                types.update([declared] if isinstance(declared, str) else declared)
-            embedded = embedded or node.get("x-xml") == "json"
-            for name, sub in node.get("properties", {}).items():
-                members.setdefault(name, []).append((sub, resolver))
-            if isinstance(node.get("items"), Mapping):
-                items.append((node["items"], resolver))
-            if isinstance(node.get("additionalProperties"), Mapping):
-                additional.append((node["additionalProperties"], resolver))
-        types.discard("null")
-        kinds = {"array": Kind.ARRAY, "object": Kind.OBJECT, "string": Kind.STRING}
-        kind = Kind.JSON if embedded else kinds.get(next(iter(types)), Kind.ANY) if len(types) == 1 else Kind.ANY
-        result = Shape(kind)
-        self.built[key] = result
-        result.properties = {name: self.build(subs) for name, subs in members.items()}
-        result.items = self.build(items) if items else None
-        result.additional = self.build(additional) if additional else None
-        return result
+    return shape_of([(resolved.contents, resolved.resolver)])

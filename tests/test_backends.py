@@ -30,7 +30,7 @@ from schema_strategies import cases, mutations, payloads, schema_id
 from test_schema_files import EXAMPLES, INVALID, VALID
 
 import codec
-from codec import schemas
+from codec import _formats, schemas
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://altcraft-codec.invalid/schemas/"
@@ -317,12 +317,12 @@ def _format_patterns() -> dict[str, str]:
     return {name: patterns.pop() for name, patterns in found.items()}
 
 
-_PATTERNS = {name: schemas._ecma_regex(pattern) for name, pattern in _format_patterns().items()}
+_PATTERNS = {name: _formats.ecma_regex(pattern) for name, pattern in _format_patterns().items()}
 
 
 def _codec_accepts(name: str, text: str) -> bool:
     """The codec's verdict on a value of format ``name``: its pattern, then its check."""
-    return _PATTERNS[name].search(text) is not None and bool(schemas._FORMATS[name](text))
+    return _PATTERNS[name].search(text) is not None and bool(_formats.FORMATS[name](text))
 
 
 _RS_DATE = jsonschema_rs.validator_for({"format": "date"}, validate_formats=True)

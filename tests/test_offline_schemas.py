@@ -286,7 +286,7 @@ def _format_nodes(node: Any) -> list[dict[str, Any]]:
 
 
 def test_every_format_states_its_shape_as_a_pattern() -> None:
-    # The codec's format checks rely on it (codec/schemas.py, formats); a schema
+    # The codec's format checks rely on it (codec/_formats.py); a schema
     # added without it: run /work/notes/rewrite_schemas.py (see the README).
     patterns: dict[str, set[str]] = defaultdict(set)
     for path in sorted(SCHEMAS.rglob("*.json")):

@@ -29,7 +29,7 @@ from strategies import same
 from test_schema_files import EXAMPLES, INVALID
 
 import codec
-from codec import schemas
+from codec import _formats, _messages, schemas
 
 ROOT = Path(__file__).resolve().parents[1]
 BACKENDS = ["jsonschema", "jsonschema-rs"]
@@ -701,7 +701,7 @@ def test_every_format_used_is_checked() -> None:
     used = set()
     for path in (ROOT / "schemas").rglob("*.json"):
         used |= set(re.findall(r'"format": "([^"]+)"', path.read_text(encoding="utf-8")))
-    assert used <= set(schemas._FORMATS), used - set(schemas._FORMATS)
+    assert used <= set(_formats.FORMATS), used - set(_formats.FORMATS)
 
 
 # ---------------------------------------------------------------------- patterns
@@ -740,7 +740,7 @@ def _adversarial(size: int = 10_000) -> list[str]:
 
 @pytest.mark.parametrize("pattern", _patterns())
 def test_no_pattern_backtracks_catastrophically(pattern: str) -> None:
-    compiled = schemas._ecma_regex(pattern)
+    compiled = _formats.ecma_regex(pattern)
     fast = jsonschema_rs.validator_for({"pattern": pattern})
     for text in _adversarial():
         for check in (compiled.search, re.compile(pattern).search, fast.is_valid):
@@ -764,10 +764,10 @@ def test_patterns_use_the_end_of_input_as_ecma_262_does() -> None:
 
 
 def test_ecma_regex_translation() -> None:
-    assert schemas._ecma_regex("^a$").pattern == r"^a\Z"
-    assert schemas._ecma_regex(r"^a\$$").pattern == r"^a\$\Z"
-    assert schemas._ecma_regex("[$]$").pattern == r"[$]\Z"
-    assert schemas._ecma_regex(r"[\]$]b").pattern == r"[\]$]b"
+    assert _formats.ecma_regex("^a$").pattern == r"^a\Z"
+    assert _formats.ecma_regex(r"^a\$$").pattern == r"^a\$\Z"
+    assert _formats.ecma_regex("[$]$").pattern == r"[$]\Z"
+    assert _formats.ecma_regex(r"[\]$]b").pattern == r"[\]$]b"
 
 
 # ------------------------------------------------- errors a person can act on
@@ -1007,7 +1007,7 @@ def test_digit_like_keys_never_crash(key: str, backend: Any) -> None:
 
 def test_numeric_segments_sort_as_numbers_without_int() -> None:
     paths = ["/a/10", "/a/9", "/a/" + "1" * 5000, "/a/²", "/a/0010", "/a/b"]
-    ordered = sorted((codec.Violation(p, "m", "type") for p in paths), key=schemas._sort_key)
+    ordered = sorted((codec.Violation(p, "m", "type") for p in paths), key=_messages.sort_key)
     assert [v.path for v in ordered] == ["/a/9", "/a/0010", "/a/10", "/a/" + "1" * 5000, "/a/b", "/a/²"]
 
 
@@ -1093,9 +1093,9 @@ MESSAGES = [
 
 @pytest.mark.parametrize(("node", "value", "words"), MESSAGES, ids=[m[2][:30] for m in MESSAGES])
 def test_messages_per_keyword(node: dict[str, Any], value: Any, words: str) -> None:
-    validator = schemas._Reference(node, format_checker=schemas._format_checker())
+    validator = schemas._Reference(node, format_checker=_formats.format_checker())
     (error,) = validator.iter_errors(value)
-    message = schemas._message(error)
+    message = _messages.message_of(error)
     assert words in message
     assert repr(value) not in message or not isinstance(value, (dict, list))
 
