@@ -29,7 +29,7 @@ from strategies import documents, json_values, keys, same
 
 import codec
 import codec.schemas
-from codec import _accel, _decode, _dialect, _encode, _json
+from codec import _accel, _decode, _dialect, _encode, _json, _payload_limits
 from codec._limits import Limits
 
 VECTORS = Path(__file__).resolve().parent.parent / "vectors"
@@ -526,7 +526,7 @@ def test_the_compiled_scan_says_plain_only_where_the_pure_scan_finds_nothing(
     value: Any, depth: int, digits: int
 ) -> None:
     limits = Limits(max_depth=depth, max_int_digits=digits)
-    pure = codec.schemas._scan(value, limits)
+    pure = _payload_limits.scan(value, limits)
     if _accel.speedups.plain_within(value, depth, digits):
         assert pure == (False, False)
 
@@ -539,5 +539,5 @@ def test_the_compiled_scan_takes_plain_json_values(value: Any) -> None:
     # within the limits is what validation sees from decode and from http:
     # the compiled scan must take it, or it speeds nothing up.
     limits = Limits(max_depth=64)
-    if codec.schemas._scan(value, limits) == (False, False):
+    if _payload_limits.scan(value, limits) == (False, False):
         assert _accel.speedups.plain_within(value, limits.max_depth, limits.max_int_digits)
