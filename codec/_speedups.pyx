@@ -19,8 +19,27 @@ from cpython.unicode cimport PyUnicode_AsUTF8AndSize
 from libc.math cimport INFINITY
 from libc.string cimport memcpy, strlen
 
-from ._dialect import is_element_name
+from ._dialect import ARRAY, JSON, ROOT, STRING, TRUE, attribute, escape_text, is_element_name
 from ._limits import LIBXML2_MAX_TEXT_BYTES
+
+# The dialect's spellings come from codec/_dialect.py, their one home, and are
+# held here as C strings: §2 the root, §5 the attributes, §7 the escapes.
+cdef bytes _ROOT_NAME = ROOT.encode()
+cdef bytes _ROOT_OPEN = f"<{ROOT}>".encode()
+cdef bytes _ROOT_EMPTY = f"<{ROOT}/>".encode()
+cdef bytes _ROOT_CLOSE = f"</{ROOT}>".encode()
+cdef bytes _ROOT_JSON_OPEN = f"<{ROOT}{attribute(JSON)}>".encode()
+cdef bytes _ARRAY_ATTR = attribute(ARRAY).encode()
+cdef bytes _STRING_ATTR = attribute(STRING).encode()
+cdef bytes _JSON_ATTR = attribute(JSON).encode()
+cdef bytes _ARRAY_NAME = ARRAY.encode()
+cdef bytes _STRING_NAME = STRING.encode()
+cdef bytes _JSON_NAME = JSON.encode()
+cdef bytes _TRUE_VALUE = TRUE.encode()
+cdef bytes _AMP = escape_text("&").encode()
+cdef bytes _LT = escape_text("<").encode()
+cdef bytes _GT = escape_text(">").encode()
+cdef bytes _CR = escape_text("\r").encode()
 from ._shape import Kind
 
 cdef extern from "Python.h":
@@ -125,19 +144,19 @@ cdef int _text(_Out out, const char* s, Py_ssize_t n) except -1:
             continue
         if c == b'&':
             out.write(s + start, i - start)
-            out.write(b"&amp;", 5)
+            out.write(_AMP, len(_AMP))
             start = i + 1
         elif c == b'<':
             out.write(s + start, i - start)
-            out.write(b"&lt;", 4)
+            out.write(_LT, len(_LT))
             start = i + 1
         elif c == b'>':
             out.write(s + start, i - start)
-            out.write(b"&gt;", 4)
+            out.write(_GT, len(_GT))
             start = i + 1
         elif c == 0x0D:
             out.write(s + start, i - start)
-            out.write(b"&#13;", 5)
+            out.write(_CR, len(_CR))
             start = i + 1
         elif _illegal_byte(c):
             return 1
@@ -168,11 +187,11 @@ cdef int _json_string(_Out out, const char* s, Py_ssize_t n) except -1:
         elif c == b'"':
             out.write(b'\\"', 2)
         elif c == b'&':
-            out.write(b"&amp;", 5)
+            out.write(_AMP, len(_AMP))
         elif c == b'<':
-            out.write(b"&lt;", 4)
+            out.write(_LT, len(_LT))
         elif c == b'>':
-            out.write(b"&gt;", 4)
+            out.write(_GT, len(_GT))
         elif c >= 0x20:
             out.byte(<char>c)
         elif c == 0x0A:
@@ -366,11 +385,11 @@ cdef class Encoder:
         self.elements += 1
         self.out.write(tags.open, len(tags.open))
         if attrs & 1:
-            self.out.write(b" array='true'", 13)
+            self.out.write(_ARRAY_ATTR, len(_ARRAY_ATTR))
         if attrs & 2:
-            self.out.write(b" string='true'", 14)
+            self.out.write(_STRING_ATTR, len(_STRING_ATTR))
         if attrs & 4:
-            self.out.write(b" json='true'", 12)
+            self.out.write(_JSON_ATTR, len(_JSON_ATTR))
         return 0
 
     cdef int close_tag(self, _Tags tags) except -1:
@@ -603,27 +622,27 @@ cdef class Encoder:
         """The document for ``obj``, or ``None`` to hand over to the pure path."""
         cdef int status
         if not obj:
-            return b"<xml/>"
+            return _ROOT_EMPTY
         self.elements = 1
-        self.out.write(b"<xml>", 5)
+        self.out.write(_ROOT_OPEN, len(_ROOT_OPEN))
         status = self.members(obj, 1, shape, 0 if self.pretty else -1)
         if status == 2:
             # A key that cannot be an element name: the root itself is the
             # smallest value that needs the JSON escape.
             self.out.size = 0
             self.elements = 1
-            self.out.write(b"<xml json='true'>", 17)
+            self.out.write(_ROOT_JSON_OPEN, len(_ROOT_JSON_OPEN))
             if self.json(obj, 1):
                 return None
-            if self.out.size - 17 > _MAX_TEXT:
+            if self.out.size - len(_ROOT_JSON_OPEN) > _MAX_TEXT:
                 return None
-            self.out.write(b"</xml>", 6)
+            self.out.write(_ROOT_CLOSE, len(_ROOT_CLOSE))
         elif status:
             return None
         else:
             if self.pretty:
                 self.out.byte(b'\n')
-            self.out.write(b"</xml>", 6)
+            self.out.write(_ROOT_CLOSE, len(_ROOT_CLOSE))
         if self.out.size > self.max_bytes or self.elements > self.max_elements:
             return None  # over a limit: the pure path refuses it, with its message
         return self.out.result()
@@ -932,17 +951,17 @@ cdef class Reader(_Values):
             if attr.ns is not NULL:
                 raise _HandOver()
             name = <const char*>attr.name
-            if strcmp(name, b"array") == 0:
+            if strcmp(name, _ARRAY_NAME) == 0:
                 bits |= 1
-            elif strcmp(name, b"string") == 0:
+            elif strcmp(name, _STRING_NAME) == 0:
                 bits |= 2
-            elif strcmp(name, b"json") == 0:
+            elif strcmp(name, _JSON_NAME) == 0:
                 bits |= 4
             else:
                 raise _HandOver()
             value = attr.children
             if (value is NULL or value.next is not NULL or value.type != tree.XML_TEXT_NODE
-                    or strcmp(<const char*>value.content, b"true") != 0):
+                    or strcmp(<const char*>value.content, _TRUE_VALUE) != 0):
                 raise _HandOver()
             attr = attr.next
         if bits & 6 == 6:
@@ -964,7 +983,7 @@ cdef class Reader(_Values):
     def document(self, cetree._Element root, shape):
         cdef tree.xmlNode* c_root = root._c_node
         try:
-            if not self.plain(c_root) or strcmp(<const char*>c_root.name, b"xml") != 0:
+            if not self.plain(c_root) or strcmp(<const char*>c_root.name, _ROOT_NAME) != 0:
                 return None
             self.budget -= 1
             if c_root.properties is not NULL:
@@ -1473,13 +1492,13 @@ cdef class _Events(_Values):
         cdef size_t slot
         # §5 The attributes: array, string and json, each 'true'.
         while atts[i] is not NULL:
-            if strcmp(atts[i + 1], b"true") != 0:
+            if strcmp(atts[i + 1], _TRUE_VALUE) != 0:
                 return 1
-            if strcmp(atts[i], b"array") == 0:
+            if strcmp(atts[i], _ARRAY_NAME) == 0:
                 bits |= 1
-            elif strcmp(atts[i], b"string") == 0:
+            elif strcmp(atts[i], _STRING_NAME) == 0:
                 bits |= 2
-            elif strcmp(atts[i], b"json") == 0:
+            elif strcmp(atts[i], _JSON_NAME) == 0:
                 bits |= 4
             else:
                 return 1  # another attribute, xmlns among them
@@ -1505,7 +1524,7 @@ cdef class _Events(_Values):
             return 1
         if self.level == 0:
             # §2 The root: <xml>, with no attribute or json='true' alone.
-            if self.document is not None or memcmp(c_name, b"xml", 4) != 0 or (bits and bits != 4):
+            if self.document is not None or memcmp(c_name, <const char*>_ROOT_NAME, len(_ROOT_NAME) + 1) != 0 or (bits and bits != 4):
                 return 1
             self.budget -= 1
             depth = 1
