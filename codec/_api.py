@@ -25,18 +25,24 @@ if TYPE_CHECKING:
 __all__ = ["decode", "encode"]
 
 
-def _prepared(
-    endpoint: str | None, direction: Direction | None, validate: bool, strict: bool, limits: Limits
-) -> Endpoint | None:
-    """The shared prepared endpoint the keywords name, or ``None`` for the plain codec."""
+def _check_keywords(endpoint: str | None, direction: Direction | None, validate: bool) -> None:
+    """TypeError for an endpoint named by half, or validation with none."""
     if endpoint is None:
         if direction is not None:
             raise TypeError("direction= needs endpoint=")
         if validate:
             raise TypeError("validate=True needs endpoint= and direction=")
-        return None
-    if direction is None:
+    elif direction is None:
         raise TypeError("endpoint= needs direction= ('request' or 'response')")
+
+
+def _shape(endpoint: str, direction: Direction) -> Shape:
+    from . import schemas  # noqa: PLC0415
+
+    return schemas.shape(endpoint, direction)
+
+
+def _prepared(endpoint: str, direction: Direction, strict: bool, limits: Limits) -> Endpoint:
     from ._endpoint import prepared  # noqa: PLC0415
 
     return prepared(endpoint, direction, strict=strict, limits=limits)
@@ -56,7 +62,7 @@ def encode(
     """Encode a request or response body as XML of the Altcraft dialect.
 
     With ``endpoint`` this is :meth:`codec.Endpoint.encode` of a shared,
-    prepared :class:`codec.Endpoint`.
+    prepared :class:`codec.Endpoint` (without ``validate``, of its shape only).
 
     Args:
         obj: a mapping of JSON-compatible values.
@@ -76,10 +82,14 @@ def encode(
         ValidationError: ``validate`` is set and ``obj`` breaks the schema.
         UnknownEndpointError: no such endpoint.
     """
-    prepared = _prepared(endpoint, direction, validate, strict, limits)
-    if prepared is None:
+    _check_keywords(endpoint, direction, validate)
+    if endpoint is None or direction is None:
         return _encode.encode(obj, pretty=pretty, shape=None, limits=limits)
-    return prepared.encode(obj, pretty=pretty, validate=validate)
+    if validate:
+        return _prepared(endpoint, direction, strict, limits).encode(obj, pretty=pretty, validate=True)
+    # Without validation only the shape is needed: what Endpoint.encode does,
+    # less finding the prepared endpoint (and the validation backend) per call.
+    return _encode.encode(obj, pretty=pretty, shape=_shape(endpoint, direction), limits=limits)
 
 
 def decode(
@@ -95,7 +105,7 @@ def decode(
     """Decode XML of the Altcraft dialect to a dict.
 
     With ``endpoint`` this is :meth:`codec.Endpoint.decode` of a shared,
-    prepared :class:`codec.Endpoint`.
+    prepared :class:`codec.Endpoint` (without ``validate``, of its shape only).
 
     Args:
         data: the document, UTF-8 bytes or str.
@@ -114,10 +124,12 @@ def decode(
         UnknownEndpointError: no such endpoint.
         TypeError: ``data`` is neither bytes nor str.
     """
-    prepared = _prepared(endpoint, direction, validate, strict, limits)
-    if prepared is None:
+    _check_keywords(endpoint, direction, validate)
+    if endpoint is None or direction is None:
         return _decode.decode(data, shape=None, limits=limits)
-    return prepared.decode(data, validate=validate)
+    if validate:
+        return _prepared(endpoint, direction, strict, limits).decode(data, validate=True)
+    return _decode.decode(data, shape=_shape(endpoint, direction), limits=limits)  # as Endpoint.decode
 
 
 def with_lines(
