@@ -15,12 +15,11 @@ and "expat parse" is expat alone with no handlers, the event route's floor.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import pyexpat
 import statistics
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,8 @@ from lxml import etree
 
 import codec
 import codec.schemas
-from codec import _decode, _encode
+from codec import _decode
+from codec._accel import pure_path
 
 try:
     import xmltodict
@@ -100,17 +100,6 @@ def ratios(times: dict[str, list[float]], floor: str) -> dict[str, tuple[float, 
         q = statistics.quantiles(per_round, n=4) if len(per_round) > 1 else [per_round[0]] * 3
         result[name] = (statistics.median(per_round), q[0], q[2])
     return result
-
-
-@contextlib.contextmanager
-def pure_path() -> Iterator[None]:
-    """Run the codec's pure-Python path (as ALTCRAFT_CODEC_PURE=1 does)."""
-    saved = _encode.speedups, _decode.speedups
-    _encode.speedups = _decode.speedups = None
-    try:
-        yield
-    finally:
-        _encode.speedups, _decode.speedups = saved
 
 
 class _TreeOnly:

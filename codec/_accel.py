@@ -9,11 +9,14 @@ an extension built for another lxml (it refuses to load).
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
+from collections.abc import Iterator
 from types import ModuleType
+from typing import Any
 
-__all__ = ["accelerated", "speedups", "why_pure"]
+__all__ = ["accelerated", "pure_path", "speedups", "why_pure"]
 
 
 def _load() -> tuple[ModuleType | None, str]:
@@ -41,3 +44,24 @@ def accelerated() -> bool:
     differs.
     """
     return speedups is not None
+
+
+@contextlib.contextmanager
+def pure_path() -> Iterator[None]:
+    """Run the pure modules in place of the compiled code, within the block.
+
+    For tests and benchmarks that compare both paths in one process; not
+    thread-safe (``ALTCRAFT_CODEC_PURE=1`` is how a program runs pure). The
+    one list of the modules that call the accelerator.
+    """
+    from . import _decode, _encode, _payload_limits  # noqa: PLC0415 - they import this module
+
+    modules: tuple[Any, ...] = (_encode, _decode, _payload_limits)
+    saved = [module.speedups for module in modules]
+    for module in modules:
+        module.speedups = None
+    try:
+        yield
+    finally:
+        for module, compiled in zip(modules, saved, strict=True):
+            module.speedups = compiled

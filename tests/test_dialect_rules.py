@@ -24,6 +24,7 @@ from lxml import etree
 import codec
 import codec.http
 from codec import _decode, _dialect, _encode, _json, _locate, schemas
+from codec._accel import pure_path
 from codec._dialect import (
     ARRAY,
     ESCAPED,
@@ -45,17 +46,6 @@ from codec._shape import Kind, Shape
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "docs" / "dialect.md"
 CODE = ROOT / "codec"
-
-
-@contextmanager
-def _pure() -> Iterator[None]:
-    """The pure walks, whose inlined rules these tests are about."""
-    saved = _encode.speedups, _decode.speedups
-    _encode.speedups = _decode.speedups = None
-    try:
-        yield
-    finally:
-        _encode.speedups, _decode.speedups = saved
 
 
 def _outcome(call: Callable[[], Any]) -> tuple[str, Any]:
@@ -92,7 +82,7 @@ texts = st.one_of(
 @example("-123456", 5)
 def test_the_decoders_inline_scalar_reading_is_parse_scalar(text: str, max_digits: int) -> None:
     limits = codec.Limits(max_int_digits=max_digits)
-    with _pure():
+    with pure_path():
         found = _outcome(lambda: _decode.decode(f"<xml><a>{escape_text(text)}</a></xml>", limits=limits))
     try:
         expected: tuple[str, Any] = ("ok", {"a": parse_scalar(text, max_digits)})
@@ -110,7 +100,7 @@ def test_the_decoders_inline_scalar_reading_is_parse_scalar(text: str, max_digit
 
 @given(texts, st.booleans())
 def test_the_encoders_inline_string_check_and_escaping_are_the_dialects(text: str, pretty: bool) -> None:
-    with _pure():
+    with pure_path():
         written = _encode.encode({"a": text}, pretty=pretty).decode("utf-8")
     indent = "\n  " if pretty else ""
     if not text:
@@ -155,7 +145,7 @@ def test_the_digit_limit_is_one_rule_with_one_message(number: int, limit: int) -
     over = digits > limit
     limits = codec.Limits(max_int_digits=limit)
     message = too_many_digits(limit, digits)
-    with _pure():
+    with pure_path():
         leaf = _outcome(lambda: _decode.decode(f"<xml><a>{text}</a></xml>", limits=limits))
         embedded = _outcome(lambda: _decode.decode(f"<xml><a json='true'>[{text}]</a></xml>", limits=limits))
         encoded = _outcome(lambda: _encode.encode({"a": number}, limits=limits))
@@ -204,7 +194,7 @@ def test_the_decoder_and_the_locators_read_arrays_by_reads_as_array(
     document = "<xml>\n" + "".join(f"<a{attrs}>{text}</a>\n" for _ in range(siblings)) + "</xml>"
     shape = Shape(Kind.OBJECT, properties={"a": Shape(Kind.ARRAY)}) if declared else None
     is_array = reads_as_array(siblings, array_attr, json_attr, declared)
-    with _pure():
+    with pure_path():
         value = _decode.decode(document, shape=shape)["a"]
     assert isinstance(value, list) == is_array
     root = _decode.parse(document)

@@ -30,6 +30,7 @@ from strategies import documents, json_values, keys, same
 import codec
 import codec.schemas
 from codec import _accel, _decode, _dialect, _encode, _json, _payload_limits
+from codec._accel import pure_path
 from codec._limits import Limits
 
 VECTORS = Path(__file__).resolve().parent.parent / "vectors"
@@ -43,16 +44,6 @@ def test_the_compiled_path_is_loaded() -> None:
         assert not codec.accelerated()
         assert _encode.speedups is None and _decode.speedups is None
     assert codec.accelerated() == (_accel.speedups is not None)
-
-
-@contextmanager
-def _pure() -> Iterator[None]:
-    saved = _encode.speedups, _decode.speedups
-    _encode.speedups = _decode.speedups = None
-    try:
-        yield
-    finally:
-        _encode.speedups, _decode.speedups = saved
 
 
 class _TreeOnly:
@@ -93,7 +84,7 @@ def _both(call: Callable[[], Any]) -> None:
     fast = _outcome(call)
     with _tree_only():
         tree = _outcome(call)
-    with _pure():
+    with pure_path():
         pure = _outcome(call)
     for got in (fast, tree):
         assert got[0] == pure[0], (got, pure)
@@ -250,7 +241,7 @@ def test_the_event_route_reads_what_the_encoder_writes(document: dict[str, Any],
     except codec.EncodeError:
         return
     value = _route(data)
-    with _pure():
+    with pure_path():
         expected = codec.decode(data)
     if value is not None:
         assert same(value, expected), (value, expected)
