@@ -19,6 +19,7 @@ from ._accel import speedups
 from ._dialect import (
     ARRAY,
     ATTRIBUTES,
+    DIRECT_INT_DIGITS,
     FALSE_TEXT,
     JSON,
     NUMBER_CHARS,
@@ -235,11 +236,14 @@ class _Reader:
     element can carry attributes at all (if the document has no "=", none
     can, and the walk skips looking)."""
 
-    __slots__ = ("attributes", "budget", "max_depth", "max_int_digits")
+    __slots__ = ("attributes", "budget", "direct_int_digits", "max_depth", "max_int_digits")
 
     def __init__(self, limits: Limits, attributes: bool) -> None:
         self.max_depth = limits.max_depth
         self.max_int_digits = limits.max_int_digits
+        # Integer texts this long are within the digit limit and need no
+        # chunked conversion: the leaf loop reads them with int() itself.
+        self.direct_int_digits = min(limits.max_int_digits, DIRECT_INT_DIGITS)
         self.budget = limits.max_elements
         self.attributes = attributes
 
@@ -303,6 +307,7 @@ class _Reader:
             raise _ElementError("text mixed with child elements", parent)
         result: dict[str, Any] = {}
         attributes = self.attributes
+        direct_int_digits = self.direct_int_digits
         child: _Element | None = parent[0]
         tag = child.tag  # type: ignore[union-attr]
         while child is not None:
@@ -335,9 +340,21 @@ class _Reader:
                 if not value:  # None, or "" from an empty CDATA section
                     result[tag] = ""
                 elif value[0] in NUMBER_START:
-                    # Hex IDs often start with a digit: reject them before the call.
-                    number = None if value.strip(NUMBER_CHARS) else self.number(value, child)
-                    result[tag] = value if number is None else number
+                    if value.strip(NUMBER_CHARS):
+                        # Hex IDs often start with a digit: rejected before any call.
+                        result[tag] = value
+                    elif value.isdigit() and len(value) <= direct_int_digits and (value[0] != "0" or len(value) == 1):
+                        # parse_number's integer path, inline: most numbers are
+                        # short non-negative integers, and the three calls down
+                        # to int() cost more than the conversion. (The strip
+                        # above left ASCII only, so isdigit() means 0-9.)
+                        result[tag] = int(value)
+                    else:
+                        try:  # not through self.number: one call per number fewer
+                            number = parse_number(value, self.max_int_digits)
+                        except TooManyDigits as exc:
+                            raise _ElementError(str(exc), child) from None
+                        result[tag] = value if number is None else number
                 elif value == TRUE_TEXT:
                     result[tag] = True
                 elif value == FALSE_TEXT:
@@ -370,6 +387,15 @@ class _Reader:
         if depth > self.max_depth:
             raise _ElementError(f"nesting deeper than the limit of {self.max_depth}", run[0])
         item_shape = None if shape is None else shape.items
+        if item_shape is None and not self.attributes:
+            # The common run (records of a response): self.value inline, one
+            # call per item fewer.
+            return [
+                self.members(element, depth + 1, None)
+                if len(element)
+                else self.value(element, depth + 1, None, False, False)
+                for element in run
+            ]
         result = []
         for element in run:
             if self.attributes and element.attrib:

@@ -19,6 +19,7 @@ __all__ = [
     "ARRAY",
     "ATTRIBUTES",
     "BOOLEANS",
+    "DIRECT_INT_DIGITS",
     "ESCAPED",
     "FALSE_TEXT",
     "ILLEGAL",
@@ -276,6 +277,9 @@ _NEG_INF: Final = float("-inf")
 # take about half a second; converting chunk by chunk took over three).
 _CHUNK: Final = 4000
 _CHUNK_BITS: Final = 8192
+# Decimal texts of up to this many characters convert both ways with plain
+# int() and str() (str_to_int, int_to_str): hot loops may call those directly.
+DIRECT_INT_DIGITS: Final = _CHUNK
 
 
 def str_to_int(text: str) -> int:

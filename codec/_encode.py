@@ -16,6 +16,7 @@ from ._accel import speedups
 from ._dialect import (
     ARRAY,
     BOOLEANS,
+    DIRECT_INT_DIGITS,
     JSON,
     NUMBER_CHARS,
     ROOT,
@@ -72,6 +73,9 @@ def _tags(key: str) -> tuple[str, str] | None:
     return tags
 
 
+_isfinite: Final = math.isfinite
+
+
 def _is_array(value: Any) -> bool:
     kind = type(value)
     return kind is list or kind is tuple or (kind is not str and isinstance(value, (list, tuple)))
@@ -90,12 +94,16 @@ class _Writer:
     over-long text is refused with its path.
     """
 
-    __slots__ = ("careful", "containers", "indent", "limits", "max_depth", "out")
+    __slots__ = ("careful", "containers", "indent", "limits", "max_depth", "out", "short_int_bits")
 
     def __init__(self, limits: Limits, pretty: bool, careful: bool) -> None:
         self.limits = limits
         self.out: list[str] = []
         self.max_depth = limits.max_depth
+        # An integer under 2**(3 * d) is under 8**d < 10**d: at most d digits.
+        # With d within the digit limit and DIRECT_INT_DIGITS, str() writes it
+        # as integer_text would, with no check to make.
+        self.short_int_bits = 3 * min(limits.max_int_digits, DIRECT_INT_DIGITS)
         self.indent: str | None = "\n" if pretty else None
         self.careful = careful
         self.containers = [0]  # objects and arrays inside embedded JSON
@@ -113,11 +121,13 @@ class _Writer:
         The hot loop of the encoder: plain strings, integers and booleans are
         written inline (a method call per value would cost a third more).
         """
-        self._deeper(depth)
+        if depth > self.max_depth:
+            self._deeper(depth)
         out = self.out
         mark = len(out)
         inner = None if indent is None else indent + "  "
         plain = shape is None and indent is None and not self.careful
+        short_int_bits = self.short_int_bits
         try:
             for key, value in obj.items():
                 tags = _TAGS.get(key) or _tags(key)
@@ -145,7 +155,15 @@ class _Writer:
                                 out += (tags[0], ">", value, tags[1])
                                 continue
                         elif kind is int:
-                            out += (tags[0], ">", integer_text(value, self.limits), tags[1])
+                            # integer_text, with its call and checks only for long ones.
+                            text = (
+                                str(value) if value.bit_length() <= short_int_bits else integer_text(value, self.limits)
+                            )
+                            out += (tags[0], ">", text, tags[1])
+                            continue
+                        elif kind is float and _isfinite(value):
+                            # What element() writes; it refuses NaN and the infinities.
+                            out += (tags[0], ">", repr(value), tags[1])
                             continue
                         elif kind is bool:
                             out += (tags[0], ">true" if value else ">false", tags[1])
