@@ -174,6 +174,8 @@ def _check_element_count(raw: bytes, max_elements: int) -> None:
     every "<" not followed by "/" starts an element, so the count is exact.
     A malformed document may be miscounted, but it is refused either way.
     """
+    if len(raw) <= max_elements:
+        return  # fewer bytes than the limit, so fewer "<": no count needed
     starts = raw.count(b"<")
     if starts <= max_elements:
         return  # surely within the limit: the common case, one C-speed count
@@ -501,9 +503,12 @@ def decode(
     _check_element_count(raw, limits.max_elements)
     root = _parse(raw)
     try:
-        if b"xmlns" in raw or b"xml:" in raw:
-            _refuse_namespaces(root)
         attributes = b"=" in raw
+        # A namespace needs an xmlns attribute (so an "=") or a prefix (so a
+        # ":"). One-byte searches (memchr) are ten times faster than the
+        # substring searches, which run only when one of them is found.
+        if (attributes or b":" in raw) and (b"xmlns" in raw or b"xml:" in raw):
+            _refuse_namespaces(root)
         if speedups is not None:
             # The compiled walk returns this same dict, or None for anything
             # but the common case (then the pure walk below decides, errors
