@@ -41,10 +41,13 @@ _AS_STRING: Final = attribute(STRING)
 _AS_JSON: Final = attribute(JSON)
 
 
-# Open and close tags per key, or None for a key that cannot be an element
-# name. Keys repeat across records, so this saves the name check and two
-# concatenations per element. Bounded, because keys come from callers.
-_TAGS: dict[str, tuple[str, str] | None] = {}
+# Tags per key: the open tag's start, the close tag, and the whole open tag
+# of an element with no attribute (so a plain value is three pieces of the
+# output, not four); None for a key that cannot be an element name. Keys
+# repeat across records, so this saves the name check and the concatenations
+# per element. Bounded, because keys come from callers.
+_Tags = tuple[str, str, str]
+_TAGS: dict[str, _Tags | None] = {}
 _TAGS_MAX: Final = 4096
 
 
@@ -53,7 +56,7 @@ class _NotPlain(Exception):
     :func:`plain_mapping`."""
 
 
-def _tags(key: str) -> tuple[str, str] | None:
+def _tags(key: str) -> _Tags | None:
     """The tags of ``key``; called when the cache misses.
 
     Only exact ``str`` keys are cached. A ``str`` subclass key (an ``Enum``
@@ -66,7 +69,7 @@ def _tags(key: str) -> tuple[str, str] | None:
     found = _TAGS.get(key, False)
     if found is not False:
         return found  # type: ignore[return-value]
-    tags = ("<" + key, "</" + key + ">") if is_element_name(key) else None
+    tags = ("<" + key, "</" + key + ">", "<" + key + ">") if is_element_name(key) else None
     if len(_TAGS) >= _TAGS_MAX:
         _TAGS.clear()
     _TAGS[key] = tags
@@ -152,18 +155,18 @@ class _Writer:
                                 and ">" not in value
                                 and "\r" not in value
                             ):
-                                out += (tags[0], ">", value, tags[1])
+                                out += (tags[2], value, tags[1])
                                 continue
                         elif kind is int:
                             # integer_text, with its call and checks only for long ones.
                             text = (
                                 str(value) if value.bit_length() <= short_int_bits else integer_text(value, self.limits)
                             )
-                            out += (tags[0], ">", text, tags[1])
+                            out += (tags[2], text, tags[1])
                             continue
                         elif kind is float and _isfinite(value):
                             # What element() writes; it refuses NaN and the infinities.
-                            out += (tags[0], ">", repr(value), tags[1])
+                            out += (tags[2], repr(value), tags[1])
                             continue
                         elif kind is bool:
                             out += (tags[0], ">true" if value else ">false", tags[1])
@@ -192,7 +195,7 @@ class _Writer:
             return self.members(plain_mapping(obj), depth, shape, indent)
         return True
 
-    def array(self, tags: tuple[str, str], items: Any, depth: int, shape: Shape | None, indent: str | None) -> None:
+    def array(self, tags: _Tags, items: Any, depth: int, shape: Shape | None, indent: str | None) -> None:
         """Write an array member as its run of same-named elements (§3)."""
         self._deeper(depth)
         if not items:
@@ -224,9 +227,7 @@ class _Writer:
                 refusal.parts.append(index)
                 raise
 
-    def element(
-        self, tags: tuple[str, str], attrs: str, value: Any, depth: int, shape: Shape | None, indent: str | None
-    ) -> None:
+    def element(self, tags: _Tags, attrs: str, value: Any, depth: int, shape: Shape | None, indent: str | None) -> None:
         """Write one value as an element: scalars by §4 and §7, what fits no
         element by the escape of §6, what the shape declares by §8."""
         kind = type(value)
@@ -295,7 +296,7 @@ class _Writer:
 
     def nested(
         self,
-        tags: tuple[str, str],
+        tags: _Tags,
         attrs: str,
         value: dict[Any, Any],
         depth: int,
@@ -320,7 +321,7 @@ class _Writer:
             del out[mark - 1 :]
             self.embedded(tags, attrs, value, depth, None)
 
-    def embedded(self, tags: tuple[str, str], attrs: str, value: Any, depth: int, indent: str | None) -> None:
+    def embedded(self, tags: _Tags, attrs: str, value: Any, depth: int, indent: str | None) -> None:
         """Write ``value`` with the JSON escape, ``json='true'`` (§6)."""
         if indent is not None:
             self.out.append(indent)
@@ -334,7 +335,7 @@ class _Writer:
 
 
 # §2 The root element's tags; §10 "<xml/>" for {}.
-_ROOT_TAGS: Final = ("<" + ROOT, "</" + ROOT + ">")
+_ROOT_TAGS: Final = ("<" + ROOT, "</" + ROOT + ">", "<" + ROOT + ">")
 _EMPTY_ROOT: Final = "<" + ROOT + "/>"
 
 
@@ -430,7 +431,9 @@ def _utf8_if_fits(text: str) -> bytes | None:
         return None
     if len(data.translate(None, _C0_ILLEGAL)) != len(data):
         return None
-    if _NONCHARACTERS[0] in data or _NONCHARACTERS[1] in data:
+    # ASCII text, which str knows without a scan, holds no noncharacter: the
+    # two searches took most of this function's time on large output.
+    if not text.isascii() and (_NONCHARACTERS[0] in data or _NONCHARACTERS[1] in data):
         return None
     if len(data) > LIBXML2_MAX_TEXT_BYTES and _may_have_long_text(data):
         return None
@@ -453,7 +456,7 @@ def _write(writer: _Writer, obj: Mapping[Any, Any], shape: Shape | None) -> str:
     out = writer.out
     if not obj:
         return _EMPTY_ROOT
-    out.append(_ROOT_TAGS[0] + ">")
+    out.append(_ROOT_TAGS[2])
     if writer.members(obj, 1, shape, writer.indent):
         if writer.indent is not None:
             out.append("\n")
