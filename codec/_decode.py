@@ -8,6 +8,7 @@ an error, so the walk itself carries no path.
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import threading
 from typing import Any, Final
@@ -223,6 +224,8 @@ def _parse(raw: bytes) -> _Element:
         raise DecodeError(f"malformed XML: {exc}", line=exc.lineno or None) from None
 
 
+_isfinite: Final = math.isfinite
+
 # §7 Whitespace-only text between child elements is formatting.
 _WS: Final = " \t\r\n"
 
@@ -342,21 +345,35 @@ class _Reader:
                 if not value:  # None, or "" from an empty CDATA section
                     result[tag] = ""
                 elif value[0] in NUMBER_START:
-                    if value.strip(NUMBER_CHARS):
-                        # Hex IDs often start with a digit: rejected before any call.
-                        result[tag] = value
-                    elif value.isdigit() and len(value) <= direct_int_digits and (value[0] != "0" or len(value) == 1):
-                        # parse_number's integer path, inline: most numbers are
-                        # short non-negative integers, and the three calls down
-                        # to int() cost more than the conversion. (The strip
-                        # above left ASCII only, so isdigit() means 0-9.)
+                    # parse_number, with its two common cases inline (a call
+                    # and a regex match cost several times the conversion).
+                    if (
+                        value.isdigit()
+                        and value.isascii()
+                        and len(value) <= direct_int_digits
+                        and (value[0] != "0" or len(value) == 1)
+                    ):
+                        # A short non-negative integer.
                         result[tag] = int(value)
+                    elif value.lstrip(NUMBER_CHARS):
+                        # Not a number: hex IDs often start with a digit. (Left
+                        # only: the text is all NUMBER_CHARS if and only if that
+                        # strips it all, and it stops sooner.)
+                        result[tag] = value
                     else:
-                        try:  # not through self.number: one call per number fewer
-                            number = parse_number(value, self.max_int_digits)
-                        except TooManyDigits as exc:
-                            raise _ElementError(str(exc), child) from None
-                        result[tag] = value if number is None else number
+                        head, dot, fraction = value.partition(".")
+                        if dot and head.isdigit() and fraction.isdigit() and (head[0] != "0" or len(head) == 1):
+                            # A non-negative decimal with no exponent: what
+                            # parse_number's regex matches here, which float()
+                            # reads alike (an overflow to infinity is no number).
+                            number: Any = float(value)
+                            result[tag] = number if _isfinite(number) else value
+                        else:
+                            try:  # not through self.number: one call per number fewer
+                                number = parse_number(value, self.max_int_digits)
+                            except TooManyDigits as exc:
+                                raise _ElementError(str(exc), child) from None
+                            result[tag] = value if number is None else number
                 elif value == TRUE_TEXT:
                     result[tag] = True
                 elif value == FALSE_TEXT:

@@ -80,6 +80,21 @@ texts = st.one_of(
 @given(texts, st.integers(1, 30))
 @example("-12345", 5)
 @example("-123456", 5)
+@example("12345", 5)
+@example("123456", 5)
+@example("0", 1)
+@example("00", 5)
+@example("1\u0661", 5)  # a non-ASCII digit after an ASCII one
+@example("0.5", 5)
+@example("00.5", 5)
+@example("1.", 5)
+@example("1.5.5", 5)
+@example("1.5e3", 5)
+@example("9" * 400 + ".5", 5)  # overflows to infinity: no number
+@example("9" * 308 + ".5", 5)
+@example("1" * 4000, 4100)  # the longest integer read with int() alone
+@example("1" * 4001, 4100)
+@example("1" * 4001, 4000)
 def test_the_decoders_inline_scalar_reading_is_parse_scalar(text: str, max_digits: int) -> None:
     limits = codec.Limits(max_int_digits=max_digits)
     with pure_path():
