@@ -131,9 +131,10 @@ class _Writer:
         inner = None if indent is None else indent + "  "
         plain = shape is None and indent is None and not self.careful
         short_int_bits = self.short_int_bits
+        cached_tags = _TAGS.get  # _TAGS is cleared, never replaced
         try:
             for key, value in obj.items():
-                tags = _TAGS.get(key) or _tags(key)
+                tags = cached_tags(key) or _tags(key)
                 if tags is None:
                     del out[mark:]
                     return False
@@ -144,11 +145,13 @@ class _Writer:
                             # §4 surely not looks_like_scalar, and §7 nothing for
                             # escape_text to escape (its ESCAPED characters),
                             # inline; tests/test_dialect_rules.py holds them equal.
+                            # (lstrip: all NUMBER_CHARS if and only if it strips
+                            # everything, and it stops at the first other one.)
                             if (
                                 value
                                 and (
                                     value[0] not in SCALAR_START
-                                    or (value.strip(NUMBER_CHARS) and value not in BOOLEANS)
+                                    or (value.lstrip(NUMBER_CHARS) and value not in BOOLEANS)
                                 )
                                 and "&" not in value
                                 and "<" not in value
@@ -309,7 +312,7 @@ class _Writer:
             self.embedded(tags, attrs, value, depth, None)
             return
         out = self.out
-        out.append(tags[0] + attrs + ">")
+        out.append(tags[0] + attrs + ">" if attrs else tags[2])
         mark = len(out)
         if self.members(value, depth, shape, indent):
             if indent is not None:
