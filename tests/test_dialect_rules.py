@@ -126,6 +126,38 @@ def test_the_encoders_inline_string_check_and_escaping_are_the_dialects(text: st
     assert written == expected
 
 
+@given(
+    st.one_of(
+        st.integers(),
+        st.integers(0, 40).flatmap(lambda n: st.sampled_from([8**n, 8**n - 1, -(8**n), 10**n, -(10**n)])),
+        st.floats(),
+    ),
+    st.integers(1, 30),
+)
+@example(8**30 - 1, 30)  # the longest integer the inline path writes, at this limit
+@example(8**30, 30)
+@example(10**4000, 5000)  # over DIRECT_INT_DIGITS: integer_text's own conversion
+def test_the_encoders_inline_numbers_are_integer_text_and_repr(number: float, max_digits: int) -> None:
+    # The plain path writes ints and floats inline; pretty output takes element(), which does not.
+    limits = codec.Limits(max_int_digits=max_digits)
+    with pure_path():
+        found = _outcome(lambda: _encode.encode({"a": number}, limits=limits).decode())
+        pretty = _outcome(lambda: _encode.encode({"a": number}, pretty=True, limits=limits).decode())
+    if isinstance(number, float):
+        expected: tuple[str, Any] = ("ok", f"<xml><a>{number!r}</a></xml>") if math.isfinite(number) else pretty
+    else:
+        try:
+            expected = ("ok", f"<xml><a>{_json.integer_text(number, limits)}</a></xml>")
+        except _json.UnencodableValue as exc:
+            expected = ("EncodeError", exc.error().msg)
+    assert found == expected
+    assert found[0] == pretty[0]
+    if found[0] == "ok":
+        assert found[1] == pretty[1].replace("\n", "").replace("  ", "")
+    else:
+        assert found[1] == pretty[1]
+
+
 @given(st.text(alphabet=_LEGAL, max_size=20) | st.text(alphabet=st.sampled_from("a&<>\r\n]"), max_size=10))
 def test_escape_text_round_trips_through_xml_and_escapes_exactly_its_characters(text: str) -> None:
     escaped = escape_text(text)
