@@ -1858,3 +1858,46 @@ def plain_within(object payload, Py_ssize_t max_depth, Py_ssize_t max_int_digits
     if max_depth > 255:
         return False  # the C stack: Limits caps max_depth at 255 anyway
     return _plain_within(payload, 1, max_depth, 3 * max_int_digits)
+
+
+# --- strict JSON reading: the hooks of codec._json.loads ----------------------
+# json's C scanner calls a hook for every object (to refuse duplicate keys),
+# integer (to bound its digits) and float (to refuse infinities). These are
+# the same hooks compiled: the common case answered here, everything else
+# (a duplicate key, a long integer, an infinite float) handed to the pure
+# hook given, which alone decides and words the refusal.
+
+
+cdef class JsonHooks:
+    """Compiled ``object_pairs_hook``, ``parse_int`` and ``parse_float`` for
+    ``json.JSONDecoder``, with the pure hooks as the fallback that decides
+    every unusual case; ``short``: integers of at most this many characters
+    are read here."""
+
+    cdef object _pairs
+    cdef object _int
+    cdef object _float
+    cdef Py_ssize_t _short
+
+    def __init__(self, pairs, integer, floating, Py_ssize_t short):
+        self._pairs = pairs
+        self._int = integer
+        self._float = floating
+        self._short = short
+
+    def unique_keys(self, list pairs):
+        cdef dict result = dict(pairs)
+        if len(result) != len(pairs):
+            return self._pairs(pairs)  # a key repeats: the pure hook refuses it
+        return result
+
+    def bounded_int(self, str text):
+        if len(text) <= self._short:
+            return int(text)
+        return self._int(text)
+
+    def finite_float(self, str text):
+        value = float(text)
+        if value == INFINITY or value == -INFINITY:
+            return self._float(text)  # the pure hook refuses it
+        return value
