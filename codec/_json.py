@@ -170,7 +170,12 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 # sets it to None for a block.
 _UNSET: Final[Any] = object()
 speedups: Any = _UNSET
-_space: Final = json.decoder.WHITESPACE.match
+_SPACE: Final = re.compile(r"[ \t\n\r]*")  # json.decoder.WHITESPACE
+
+
+def _skip_space(text: str, pos: int) -> int:
+    match = _SPACE.match(text, pos)
+    return pos if match is None else match.end()
 
 
 def _compiled() -> Any:
@@ -200,23 +205,24 @@ def _decoder(max_int_digits: int, compiled: Any) -> Callable[[str], Any]:
         # The same hooks compiled; each hands its unusual cases to the pure one.
         hooks = compiled.JsonHooks(_unique_keys, bounded_int, _finite_float, short)
         pairs_hook, int_hook, float_hook = hooks.unique_keys, hooks.bounded_int, hooks.finite_float
-    scan = json.JSONDecoder(
+    decoder: Any = json.JSONDecoder(
         object_pairs_hook=pairs_hook,
         parse_float=float_hook,
         parse_int=int_hook,
         parse_constant=_refuse_constant,
-    ).scan_once
+    )
+    scan: Callable[[str, int], tuple[Any, int]] = decoder.scan_once  # not in typeshed
 
     def decode(text: str) -> Any:
         # json.JSONDecoder.decode, without its two Python frames: the same
         # value, the same errors at the same positions.
-        start = _space(text, 0).end() if text[:1] in " \t\n\r" else 0
+        start = _skip_space(text, 0) if text[:1] in " \t\n\r" else 0
         try:
             value, end = scan(text, start)
         except StopIteration as err:
             raise json.JSONDecodeError("Expecting value", text, err.value) from None
         if end != len(text):
-            end = _space(text, end).end()
+            end = _skip_space(text, end)
             if end != len(text):
                 raise json.JSONDecodeError("Extra data", text, end)
         return value
@@ -235,7 +241,7 @@ def loads(text: str, *, max_int_digits: int = 4300) -> Any:
     """Read JSON strictly (§6): no NaN/Infinity, no duplicate keys, finite numbers,
     integers of at most ``max_int_digits`` digits."""
     try:
-        return _decoder(max_int_digits, _compiled())(text)
+        return _decoder(max_int_digits, _compiled() if speedups is _UNSET else speedups)(text)
     except EmbeddedJSONError:
         raise
     except json.JSONDecodeError as exc:
