@@ -201,10 +201,13 @@ def _decoder(max_int_digits: int, compiled: Any) -> Callable[[str], Any]:
     pairs_hook: Callable[[list[tuple[str, Any]]], Any] = _unique_keys
     int_hook: Callable[[str], Any] = bounded_int
     float_hook: Callable[[str], Any] = _finite_float
+    plain: Callable[[str], tuple[Any] | None] | None = None
     if compiled is not None:
-        # The same hooks compiled; each hands its unusual cases to the pure one.
+        # The same hooks compiled; each hands its unusual cases to the pure
+        # one. And a reader of plain texts, which hands over anything else.
         hooks = compiled.JsonHooks(_unique_keys, bounded_int, _finite_float, short)
         pairs_hook, int_hook, float_hook = hooks.unique_keys, hooks.bounded_int, hooks.finite_float
+        plain = hooks.read
     decoder: Any = json.JSONDecoder(
         object_pairs_hook=pairs_hook,
         parse_float=float_hook,
@@ -214,6 +217,10 @@ def _decoder(max_int_digits: int, compiled: Any) -> Callable[[str], Any]:
     scan: Callable[[str, int], tuple[Any, int]] = decoder.scan_once  # not in typeshed
 
     def decode(text: str) -> Any:
+        if plain is not None:
+            read = plain(text)
+            if read is not None:
+                return read[0]
         # json.JSONDecoder.decode, without its two Python frames: the same
         # value, the same errors at the same positions.
         start = _skip_space(text, 0) if text[:1] in " \t\n\r" else 0

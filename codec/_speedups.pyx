@@ -1901,3 +1901,190 @@ cdef class JsonHooks:
         if value == INFINITY or value == -INFINITY:
             return self._float(text)  # the pure hook refuses it
         return value
+
+    def read(self, str text):
+        """``(value,)`` of a plain JSON ``text``: objects without repeated
+        keys, arrays, strings without escapes or control characters, integers
+        of at most ``short`` (and 18) characters, finite floats, true, false,
+        null, nested at most 200 deep, whitespace around; or ``None`` for
+        anything else, which json's scanner and the hooks then read (and
+        refuse, word for word). The value is the one they would give."""
+        cdef _Cursor cursor
+        cursor.pos = _read_space(text, 0, len(text))
+        cursor.n = len(text)
+        cursor.short = self._short if self._short < 18 else 18
+        value = _read_value(text, &cursor, 0)
+        if value is _HAND:
+            return None
+        if _read_space(text, cursor.pos, cursor.n) != cursor.n:
+            return None  # trailing data: json's error
+        return (value,)
+
+
+cdef struct _Cursor:
+    Py_ssize_t pos
+    Py_ssize_t n
+    Py_ssize_t short
+
+cdef object _HAND = object()  # "hand over": not a value of any JSON text
+
+
+cdef inline Py_ssize_t _read_space(str text, Py_ssize_t pos, Py_ssize_t n):
+    cdef Py_UCS4 c
+    while pos < n:
+        c = text[pos]
+        if c != u' ' and c != u'\t' and c != u'\n' and c != u'\r':
+            break
+        pos += 1
+    return pos
+
+
+cdef object _read_string(str text, _Cursor* cursor):
+    # At the opening quote. Escapes and control characters hand over.
+    cdef Py_ssize_t start = cursor.pos + 1
+    cdef Py_ssize_t i = start
+    cdef Py_UCS4 c
+    while i < cursor.n:
+        c = text[i]
+        if c == u'"':
+            cursor.pos = i + 1
+            return text[start:i]
+        if c == u'\\' or c < 0x20:
+            return _HAND
+        i += 1
+    return _HAND
+
+
+cdef object _read_number(str text, _Cursor* cursor):
+    cdef Py_ssize_t start = cursor.pos
+    cdef Py_ssize_t i = start
+    cdef Py_ssize_t n = cursor.n
+    cdef bint negative = False
+    cdef bint fraction = False
+    cdef long long whole = 0
+    cdef Py_UCS4 c
+    if text[i] == u'-':
+        negative = True
+        i += 1
+    if i >= n:
+        return _HAND
+    c = text[i]
+    if c == u'0':
+        i += 1
+    elif u'1' <= c <= u'9':
+        while i < n and u'0' <= text[i] <= u'9':
+            i += 1
+    else:
+        return _HAND
+    if i < n and text[i] == u'.':
+        fraction = True
+        i += 1
+        if i >= n or not (u'0' <= text[i] <= u'9'):
+            return _HAND
+        while i < n and u'0' <= text[i] <= u'9':
+            i += 1
+    if i < n and (text[i] == u'e' or text[i] == u'E'):
+        fraction = True
+        i += 1
+        if i < n and (text[i] == u'+' or text[i] == u'-'):
+            i += 1
+        if i >= n or not (u'0' <= text[i] <= u'9'):
+            return _HAND
+        while i < n and u'0' <= text[i] <= u'9':
+            i += 1
+    cursor.pos = i
+    if fraction:
+        value = float(text[start:i])
+        if value == INFINITY or value == -INFINITY:
+            return _HAND
+        return value
+    if i - start > cursor.short:
+        return _HAND  # a long integer: the digit limit is the pure hook's
+    for c in text[start + negative:i]:
+        whole = whole * 10 + (<long long>c - 48)
+    return -whole if negative else whole
+
+
+cdef object _read_value(str text, _Cursor* cursor, int depth):
+    cdef Py_UCS4 c
+    cdef Py_ssize_t pos = cursor.pos
+    cdef Py_ssize_t n = cursor.n
+    cdef dict obj
+    cdef list items
+    if pos >= n:
+        return _HAND
+    c = text[pos]
+    if c == u'"':
+        return _read_string(text, cursor)
+    if c == u'{':
+        if depth >= 200:
+            return _HAND
+        obj = {}
+        pos = _read_space(text, pos + 1, n)
+        if pos < n and text[pos] == u'}':
+            cursor.pos = pos + 1
+            return obj
+        while True:
+            if pos >= n or text[pos] != u'"':
+                return _HAND
+            cursor.pos = pos
+            key = _read_string(text, cursor)
+            if key is _HAND:
+                return _HAND
+            pos = _read_space(text, cursor.pos, n)
+            if pos >= n or text[pos] != u':':
+                return _HAND
+            cursor.pos = _read_space(text, pos + 1, n)
+            value = _read_value(text, cursor, depth + 1)
+            if value is _HAND:
+                return _HAND
+            size = len(obj)
+            obj[key] = value
+            if len(obj) == size:
+                return _HAND  # a repeated key: the pure hook refuses it
+            pos = _read_space(text, cursor.pos, n)
+            if pos >= n:
+                return _HAND
+            c = text[pos]
+            if c == u'}':
+                cursor.pos = pos + 1
+                return obj
+            if c != u',':
+                return _HAND
+            pos = _read_space(text, pos + 1, n)
+    if c == u'[':
+        if depth >= 200:
+            return _HAND
+        items = []
+        pos = _read_space(text, pos + 1, n)
+        if pos < n and text[pos] == u']':
+            cursor.pos = pos + 1
+            return items
+        while True:
+            cursor.pos = pos
+            value = _read_value(text, cursor, depth + 1)
+            if value is _HAND:
+                return _HAND
+            items.append(value)
+            pos = _read_space(text, cursor.pos, n)
+            if pos >= n:
+                return _HAND
+            c = text[pos]
+            if c == u']':
+                cursor.pos = pos + 1
+                return items
+            if c != u',':
+                return _HAND
+            pos = _read_space(text, pos + 1, n)
+    if c == u'-' or u'0' <= c <= u'9':
+        return _read_number(text, cursor)
+    if c == u't' and text[pos:pos + 4] == u'true':
+        cursor.pos = pos + 4
+        return True
+    if c == u'f' and text[pos:pos + 5] == u'false':
+        cursor.pos = pos + 5
+        return False
+    if c == u'n' and text[pos:pos + 4] == u'null':
+        cursor.pos = pos + 4
+        return None
+    return _HAND

@@ -1,11 +1,12 @@
-"""Strict JSON reading (codec._json.loads): the compiled hooks against the pure ones.
+"""Strict JSON reading (codec._json.loads): the compiled reader against the pure one.
 
-The accelerator's ``JsonHooks`` answer the common case of json's scanner
-hooks (objects, integers, floats) and hand everything else to the pure hooks.
-Both readers must give the same value, of the same types, or the same error,
-with the same message: on hand-picked edge cases (duplicate keys, integers
-over the digit limit, NaN/Infinity, 1e999, deep nesting, whitespace, extra
-data) and on generated texts.
+The accelerator's ``JsonHooks`` read plain texts whole (``read``) and answer
+the common case of json's scanner hooks (objects, integers, floats); each
+hands everything else over, in the end to the pure hooks. Both readers must
+give the same value, of the same types, or the same error, with the same
+message: on hand-picked edge cases (duplicate keys, integers over the digit
+limit, NaN/Infinity, 1e999, deep nesting, whitespace, escapes, extra data)
+and on generated texts.
 """
 
 from __future__ import annotations
@@ -90,6 +91,32 @@ EDGES = [
     "1.",
     '"\\ud800"',
     '"unterminated',
+    '"tab\there"',
+    '"a\\nb"',
+    '{"k\\u00e9": "\u00e9\u4e2d\U0001f600"}',
+    '{"\u00e9": 1, "\u00e9": 2}',
+    "[1.0, -0.0, 0.5e-3, 1E+2, 12e0]",
+    "[-, 1]",
+    "[01]",
+    "[1.]",
+    "[.5]",
+    "[1e]",
+    "[1e+]",
+    "[-0]",
+    "[tru]",
+    "[nul]",
+    "[true ,false , null]",
+    "[1,\r\n2]",
+    '{"a":1,}',
+    "[1 2]",
+    "[" * 199 + "]" * 199,
+    "[" * 200 + "]" * 200,
+    "[" * 201 + "]" * 201,
+    "999999999999999999",
+    "-999999999999999999",
+    "9999999999999999999",
+    "-99999999999999999",
+    "123456789012345678",
 ]
 
 
@@ -143,7 +170,10 @@ def test_generated_values_read_alike(value: Any) -> None:
 
 
 _TOKENS = st.sampled_from(
-    ["{", "}", "[", "]", ",", ":", '"a"', '"b"', "1", "-2", "3.5", "1e999", "NaN", "true", "null", " ", "9" * 50]
+    [
+        *("{", "}", "[", "]", ",", ":", '"a"', '"b"', "1", "-2", "3.5", "1e999", "NaN", "true", "null", " "),
+        *("9" * 50, "-", "0", "01", ".", "e", "E+", "tru", '"\\n"', '"\u00e9"', '"\t"', "\t", "\r\n", "\x0b"),
+    ]
 )
 
 
@@ -158,3 +188,36 @@ def test_generated_texts_read_alike(text: str, digits: int) -> None:
 def test_numbers_round_trip(number: float) -> None:
     text = json.dumps(number)
     assert _typed(_json.loads(text)) == _typed(number)
+
+
+@compiled
+@pytest.mark.parametrize("text", ['{"a": [1, 2.5, "x", true, null], "b": {}}', " [] ", "-12", '"s"'])
+def test_the_plain_reader_reads_plain_texts(text: str) -> None:
+    hooks = _accel.speedups.JsonHooks(None, None, None, 4000)  # no fallback needed: nothing to hand over
+    assert hooks.read(text) == (json.loads(text),)
+
+
+@compiled
+@pytest.mark.parametrize("text", ['{"a": 1, "a": 2}', '"\\n"', "1e999", "NaN", "[1,]", "", "1" * 19])
+def test_the_plain_reader_hands_over_the_rest(text: str) -> None:
+    hooks = _accel.speedups.JsonHooks(None, None, None, 4000)
+    assert hooks.read(text) is None
+
+
+@compiled
+@given(
+    st.integers(min_value=-(10**25), max_value=10**25) | st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from([3, 17, 18, 19, 4300]),
+)
+def test_generated_numbers_read_alike(number: float, digits: int) -> None:
+    for text in (json.dumps(number), f"[{json.dumps(number)}]", f'{{"n": {json.dumps(number)}}}'):
+        fast, pure = _both(text, max_int_digits=digits)
+        assert fast == pure
+
+
+@compiled
+@given(json_values())
+def test_generated_values_read_alike_in_every_spelling(value: Any) -> None:
+    for text in (json.dumps(value, separators=(",", ":")), json.dumps(value, ensure_ascii=False, indent="\t")):
+        fast, pure = _both(text)
+        assert fast == pure
