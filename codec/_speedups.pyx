@@ -2088,3 +2088,120 @@ cdef object _read_value(str text, _Cursor* cursor, int depth):
         cursor.pos = pos + 4
         return None
     return _HAND
+
+
+# --- plain XML: the event route's events without expat --------------------------
+# A small document of the plainest kind (the root and elements with ASCII
+# names, no attributes, text of printable ASCII without entity or character
+# references) is read here by a scan that gives _Events the very events
+# expat gives it for such a document; expat's parser (made and freed per
+# document, its names hashed, its input accounted for) is the larger part
+# of reading one. Anything else hands over to decode_bytes, untouched.
+
+
+cdef inline bint _name_start(unsigned char c) noexcept nogil:
+    return (b'a' <= c <= b'z') or (b'A' <= c <= b'Z') or c == b'_'
+
+
+cdef inline bint _name_char(unsigned char c) noexcept nogil:
+    return _name_start(c) or (b'0' <= c <= b'9') or c == b'.' or c == b'-'
+
+
+def decode_plain(bytes raw, shape, limits):
+    """What :func:`decode_bytes` returns for ``raw`` when it is a plain
+    document: whitespace, ``<xml>`` and elements written ``<name>``,
+    ``<name/>`` and ``</name>`` (ASCII names), text of tabs, newlines and
+    printable ASCII but "<", ">" and "&", whitespace; ``None`` for any other
+    document (then decode_bytes reads it), and whenever _Events hands over."""
+    cdef const unsigned char* s = raw
+    cdef Py_ssize_t n = len(raw)
+    cdef Py_ssize_t i = 0
+    cdef Py_ssize_t start
+    cdef Py_ssize_t name_len
+    cdef unsigned char c
+    cdef char name[256]
+    cdef const char* no_atts[1]
+    cdef _Events events
+    cdef Py_ssize_t opened[256]  # where each open element's name starts in raw
+    cdef Py_ssize_t lengths[256]
+    cdef int level = 0
+    cdef bint done = False
+    no_atts[0] = NULL
+    if _expat is NULL:
+        return None  # the route is off: so is this way into it
+    if n >= _MAX_TEXT or n < 2:
+        return None
+    max_elements = limits.max_elements
+    if n // 4 >= max_elements and _start_tags(<const char*>s, n) > max_elements:
+        return None
+    events = _Events(shape, limits)
+    try:
+        while i < n:
+            c = s[i]
+            if c == b'<':
+                i += 1
+                if i < n and s[i] == b'/':
+                    # an end tag: the open element's name, then ">"
+                    if level == 0:
+                        return None
+                    i += 1
+                    name_len = lengths[level - 1]
+                    if i + name_len >= n or memcmp(s + i, s + opened[level - 1], name_len) != 0:
+                        return None
+                    i += name_len
+                    if s[i] != b'>':
+                        return None
+                    i += 1
+                    level -= 1
+                    if events.end():
+                        return None
+                    if level == 0:
+                        done = True
+                    continue
+                if done or i >= n or not _name_start(s[i]):
+                    return None  # a second root, or not a plain start tag ("<?", "<!", ...)
+                start = i
+                while i < n and _name_char(s[i]):
+                    i += 1
+                name_len = i - start
+                if i >= n or name_len > 255 or level >= 256:
+                    return None
+                memcpy(name, s + start, name_len)
+                name[name_len] = 0
+                if s[i] == b'>':
+                    i += 1
+                    if events.start(name, no_atts):
+                        return None
+                    opened[level] = start
+                    lengths[level] = name_len
+                    level += 1
+                elif s[i] == b'/' and i + 1 < n and s[i + 1] == b'>':
+                    i += 2
+                    if events.start(name, no_atts) or events.end():
+                        return None
+                    if level == 0:
+                        done = True
+                else:
+                    return None  # attributes, or anything else
+                continue
+            # text up to the next tag
+            start = i
+            while i < n:
+                c = s[i]
+                if c == b'<':
+                    break
+                if c == b'&' or c == b'>' or c >= 0x7f or (c < 0x20 and c != b'\t' and c != b'\n'):
+                    return None
+                i += 1
+            if level == 0:
+                # outside the root: whitespace only, and expat does not report it
+                if not _blank_bytes(<const char*>s + start, i - start):
+                    return None
+                continue
+            if events.take_text(<const char*>s + start, <int>(i - start)):
+                return None
+    except _HandOver:
+        return None
+    if not done or level != 0 or type(events.document) is not dict:
+        return None
+    return events.document
