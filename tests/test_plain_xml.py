@@ -56,7 +56,11 @@ def test_the_gateways_documents_are_read() -> None:
     for shape in SHAPES:
         assert _check(EDIT_XML, shape) is not None
     assert _check(b"\n <xml/>\n") == {}
-    assert _check(b"<xml><a/><b>x</b><b>y</b>\n\t<c><d>1.5</d></c></xml>") == {"a": "", "b": ["x", "y"], "c": {"d": 1.5}}
+    assert _check(b"<xml><a/><b>x</b><b>y</b>\n\t<c><d>1.5</d></c></xml>") == {
+        "a": "",
+        "b": ["x", "y"],
+        "c": {"d": 1.5},
+    }
 
 
 @compiled
