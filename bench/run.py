@@ -115,6 +115,10 @@ class _TreeOnly:
     def decode_bytes(raw: bytes, shape: Any, limits: Any) -> None:
         return None
 
+    @staticmethod
+    def decode_plain(raw: bytes, shape: Any, limits: Any) -> None:
+        return None
+
 
 def tree_route(fn: Callable[[], object]) -> Callable[[], object]:
     """Run ``fn`` with the compiled tree route alone (lxml parses, C walks the tree)."""

@@ -514,7 +514,9 @@ def decode(
         # The compiled event route: the same dict with no tree, or None for
         # anything unusual (then lxml parses and the walks below decide). It
         # counts elements as it goes, handing over past Limits.max_elements.
-        fast: dict[str, Any] | None = speedups.decode_bytes(raw, shape, limits)
+        fast: dict[str, Any] | None = speedups.decode_plain(raw, shape, limits)  # its plainest documents
+        if fast is None:
+            fast = speedups.decode_bytes(raw, shape, limits)
         if fast is not None:
             return fast
     _check_element_count(raw, limits.max_elements)

@@ -34,6 +34,7 @@ __all__ = [
     "plain_mapping",
     "plain_scalar",
     "plain_value",
+    "reader",
 ]
 
 
@@ -164,8 +165,30 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
-@functools.lru_cache(maxsize=8)
-def _decoder(max_int_digits: int) -> Callable[[str], Any]:
+# The accelerator, once loaded (codec._accel imports codec._speedups, which
+# imports this module: it cannot be imported at the top). _accel.pure_path()
+# sets it to None for a block.
+_UNSET: Final[Any] = object()
+speedups: Any = _UNSET
+_SPACE: Final = re.compile(r"[ \t\n\r]*")  # json.decoder.WHITESPACE
+
+
+def _skip_space(text: str, pos: int) -> int:
+    match = _SPACE.match(text, pos)
+    return pos if match is None else match.end()
+
+
+def _compiled() -> Any:
+    global speedups  # noqa: PLW0603 - resolved once, on the first read
+    if speedups is _UNSET:
+        from ._accel import speedups as loaded  # noqa: PLC0415 - see above
+
+        speedups = loaded
+    return speedups
+
+
+@functools.lru_cache(maxsize=16)
+def _decoder(max_int_digits: int, compiled: Any) -> Callable[[str], Any]:
     short = min(max_int_digits, 4000)  # int() takes 4300 digits at most
 
     def bounded_int(text: str) -> int:
@@ -175,20 +198,57 @@ def _decoder(max_int_digits: int) -> Callable[[str], Any]:
             raise EmbeddedJSONError(too_many_digits(max_int_digits, int_digits(text)))
         return str_to_int(text)
 
-    decoder = json.JSONDecoder(
-        object_pairs_hook=_unique_keys,
-        parse_float=_finite_float,
-        parse_int=bounded_int,
+    pairs_hook: Callable[[list[tuple[str, Any]]], Any] = _unique_keys
+    int_hook: Callable[[str], Any] = bounded_int
+    float_hook: Callable[[str], Any] = _finite_float
+    plain: Callable[[str], tuple[Any] | None] | None = None
+    if compiled is not None:
+        # The same hooks compiled; each hands its unusual cases to the pure
+        # one. And a reader of plain texts, which hands over anything else.
+        hooks = compiled.JsonHooks(_unique_keys, bounded_int, _finite_float, short)
+        pairs_hook, int_hook, float_hook = hooks.unique_keys, hooks.bounded_int, hooks.finite_float
+        plain = hooks.read
+    decoder: Any = json.JSONDecoder(
+        object_pairs_hook=pairs_hook,
+        parse_float=float_hook,
+        parse_int=int_hook,
         parse_constant=_refuse_constant,
     )
-    return decoder.decode
+    scan: Callable[[str, int], tuple[Any, int]] = decoder.scan_once  # not in typeshed
+
+    def decode(text: str) -> Any:
+        if plain is not None:
+            read = plain(text)
+            if read is not None:
+                return read[0]
+        # json.JSONDecoder.decode, without its two Python frames: the same
+        # value, the same errors at the same positions.
+        start = _skip_space(text, 0) if text[:1] in " \t\n\r" else 0
+        try:
+            value, end = scan(text, start)
+        except StopIteration as err:
+            raise json.JSONDecodeError("Expecting value", text, err.value) from None
+        if end != len(text):
+            end = _skip_space(text, end)
+            if end != len(text):
+                raise json.JSONDecodeError("Extra data", text, end)
+        return value
+
+    return decode
+
+
+def reader(max_int_digits: int = 4300, *, compiled: bool = True) -> Callable[[str], Any]:
+    """:func:`loads` for one digit limit, with the compiled hooks (when the
+    accelerator is loaded and ``compiled``) or the pure ones: for tests that
+    hold the two equal."""
+    return _decoder(max_int_digits, _compiled() if compiled else None)
 
 
 def loads(text: str, *, max_int_digits: int = 4300) -> Any:
     """Read JSON strictly (§6): no NaN/Infinity, no duplicate keys, finite numbers,
     integers of at most ``max_int_digits`` digits."""
     try:
-        return _decoder(max_int_digits)(text)
+        return _decoder(max_int_digits, _compiled() if speedups is _UNSET else speedups)(text)
     except EmbeddedJSONError:
         raise
     except json.JSONDecodeError as exc:

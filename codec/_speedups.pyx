@@ -1858,3 +1858,350 @@ def plain_within(object payload, Py_ssize_t max_depth, Py_ssize_t max_int_digits
     if max_depth > 255:
         return False  # the C stack: Limits caps max_depth at 255 anyway
     return _plain_within(payload, 1, max_depth, 3 * max_int_digits)
+
+
+# --- strict JSON reading: the hooks of codec._json.loads ----------------------
+# json's C scanner calls a hook for every object (to refuse duplicate keys),
+# integer (to bound its digits) and float (to refuse infinities). These are
+# the same hooks compiled: the common case answered here, everything else
+# (a duplicate key, a long integer, an infinite float) handed to the pure
+# hook given, which alone decides and words the refusal.
+
+
+cdef class JsonHooks:
+    """Compiled ``object_pairs_hook``, ``parse_int`` and ``parse_float`` for
+    ``json.JSONDecoder``, with the pure hooks as the fallback that decides
+    every unusual case; ``short``: integers of at most this many characters
+    are read here."""
+
+    cdef object _pairs
+    cdef object _int
+    cdef object _float
+    cdef Py_ssize_t _short
+
+    def __init__(self, pairs, integer, floating, Py_ssize_t short):
+        self._pairs = pairs
+        self._int = integer
+        self._float = floating
+        self._short = short
+
+    def unique_keys(self, list pairs):
+        cdef dict result = dict(pairs)
+        if len(result) != len(pairs):
+            return self._pairs(pairs)  # a key repeats: the pure hook refuses it
+        return result
+
+    def bounded_int(self, str text):
+        if len(text) <= self._short:
+            return int(text)
+        return self._int(text)
+
+    def finite_float(self, str text):
+        value = float(text)
+        if value == INFINITY or value == -INFINITY:
+            return self._float(text)  # the pure hook refuses it
+        return value
+
+    def read(self, str text):
+        """``(value,)`` of a plain JSON ``text``: objects without repeated
+        keys, arrays, strings without escapes or control characters, integers
+        of at most ``short`` (and 18) characters, finite floats, true, false,
+        null, nested at most 200 deep, whitespace around; or ``None`` for
+        anything else, which json's scanner and the hooks then read (and
+        refuse, word for word). The value is the one they would give."""
+        cdef _Cursor cursor
+        cursor.pos = _read_space(text, 0, len(text))
+        cursor.n = len(text)
+        cursor.short = self._short if self._short < 18 else 18
+        value = _read_value(text, &cursor, 0)
+        if value is _HAND:
+            return None
+        if _read_space(text, cursor.pos, cursor.n) != cursor.n:
+            return None  # trailing data: json's error
+        return (value,)
+
+
+cdef struct _Cursor:
+    Py_ssize_t pos
+    Py_ssize_t n
+    Py_ssize_t short
+
+cdef object _HAND = object()  # "hand over": not a value of any JSON text
+
+
+cdef inline Py_ssize_t _read_space(str text, Py_ssize_t pos, Py_ssize_t n):
+    cdef Py_UCS4 c
+    while pos < n:
+        c = text[pos]
+        if c != u' ' and c != u'\t' and c != u'\n' and c != u'\r':
+            break
+        pos += 1
+    return pos
+
+
+cdef object _read_string(str text, _Cursor* cursor):
+    # At the opening quote. Escapes and control characters hand over.
+    cdef Py_ssize_t start = cursor.pos + 1
+    cdef Py_ssize_t i = start
+    cdef Py_UCS4 c
+    while i < cursor.n:
+        c = text[i]
+        if c == u'"':
+            cursor.pos = i + 1
+            return text[start:i]
+        if c == u'\\' or c < 0x20:
+            return _HAND
+        i += 1
+    return _HAND
+
+
+cdef object _read_number(str text, _Cursor* cursor):
+    cdef Py_ssize_t start = cursor.pos
+    cdef Py_ssize_t i = start
+    cdef Py_ssize_t n = cursor.n
+    cdef bint negative = False
+    cdef bint fraction = False
+    cdef long long whole = 0
+    cdef Py_UCS4 c
+    if text[i] == u'-':
+        negative = True
+        i += 1
+    if i >= n:
+        return _HAND
+    c = text[i]
+    if c == u'0':
+        i += 1
+    elif u'1' <= c <= u'9':
+        while i < n and u'0' <= text[i] <= u'9':
+            i += 1
+    else:
+        return _HAND
+    if i < n and text[i] == u'.':
+        fraction = True
+        i += 1
+        if i >= n or not (u'0' <= text[i] <= u'9'):
+            return _HAND
+        while i < n and u'0' <= text[i] <= u'9':
+            i += 1
+    if i < n and (text[i] == u'e' or text[i] == u'E'):
+        fraction = True
+        i += 1
+        if i < n and (text[i] == u'+' or text[i] == u'-'):
+            i += 1
+        if i >= n or not (u'0' <= text[i] <= u'9'):
+            return _HAND
+        while i < n and u'0' <= text[i] <= u'9':
+            i += 1
+    cursor.pos = i
+    if fraction:
+        value = float(text[start:i])
+        if value == INFINITY or value == -INFINITY:
+            return _HAND
+        return value
+    if i - start > cursor.short:
+        return _HAND  # a long integer: the digit limit is the pure hook's
+    for c in text[start + negative:i]:
+        whole = whole * 10 + (<long long>c - 48)
+    return -whole if negative else whole
+
+
+cdef object _read_value(str text, _Cursor* cursor, int depth):
+    cdef Py_UCS4 c
+    cdef Py_ssize_t pos = cursor.pos
+    cdef Py_ssize_t n = cursor.n
+    cdef dict obj
+    cdef list items
+    if pos >= n:
+        return _HAND
+    c = text[pos]
+    if c == u'"':
+        return _read_string(text, cursor)
+    if c == u'{':
+        if depth >= 200:
+            return _HAND
+        obj = {}
+        pos = _read_space(text, pos + 1, n)
+        if pos < n and text[pos] == u'}':
+            cursor.pos = pos + 1
+            return obj
+        while True:
+            if pos >= n or text[pos] != u'"':
+                return _HAND
+            cursor.pos = pos
+            key = _read_string(text, cursor)
+            if key is _HAND:
+                return _HAND
+            pos = _read_space(text, cursor.pos, n)
+            if pos >= n or text[pos] != u':':
+                return _HAND
+            cursor.pos = _read_space(text, pos + 1, n)
+            value = _read_value(text, cursor, depth + 1)
+            if value is _HAND:
+                return _HAND
+            size = len(obj)
+            obj[key] = value
+            if len(obj) == size:
+                return _HAND  # a repeated key: the pure hook refuses it
+            pos = _read_space(text, cursor.pos, n)
+            if pos >= n:
+                return _HAND
+            c = text[pos]
+            if c == u'}':
+                cursor.pos = pos + 1
+                return obj
+            if c != u',':
+                return _HAND
+            pos = _read_space(text, pos + 1, n)
+    if c == u'[':
+        if depth >= 200:
+            return _HAND
+        items = []
+        pos = _read_space(text, pos + 1, n)
+        if pos < n and text[pos] == u']':
+            cursor.pos = pos + 1
+            return items
+        while True:
+            cursor.pos = pos
+            value = _read_value(text, cursor, depth + 1)
+            if value is _HAND:
+                return _HAND
+            items.append(value)
+            pos = _read_space(text, cursor.pos, n)
+            if pos >= n:
+                return _HAND
+            c = text[pos]
+            if c == u']':
+                cursor.pos = pos + 1
+                return items
+            if c != u',':
+                return _HAND
+            pos = _read_space(text, pos + 1, n)
+    if c == u'-' or u'0' <= c <= u'9':
+        return _read_number(text, cursor)
+    if c == u't' and text[pos:pos + 4] == u'true':
+        cursor.pos = pos + 4
+        return True
+    if c == u'f' and text[pos:pos + 5] == u'false':
+        cursor.pos = pos + 5
+        return False
+    if c == u'n' and text[pos:pos + 4] == u'null':
+        cursor.pos = pos + 4
+        return None
+    return _HAND
+
+
+# --- plain XML: the event route's events without expat --------------------------
+# A small document of the plainest kind (the root and elements with ASCII
+# names, no attributes, text of printable ASCII without entity or character
+# references) is read here by a scan that gives _Events the very events
+# expat gives it for such a document; expat's parser (made and freed per
+# document, its names hashed, its input accounted for) is the larger part
+# of reading one. Anything else hands over to decode_bytes, untouched.
+
+
+cdef inline bint _name_start(unsigned char c) noexcept nogil:
+    return (b'a' <= c <= b'z') or (b'A' <= c <= b'Z') or c == b'_'
+
+
+cdef inline bint _name_char(unsigned char c) noexcept nogil:
+    return _name_start(c) or (b'0' <= c <= b'9') or c == b'.' or c == b'-'
+
+
+def decode_plain(bytes raw, shape, limits):
+    """What :func:`decode_bytes` returns for ``raw`` when it is a plain
+    document: whitespace, ``<xml>`` and elements written ``<name>``,
+    ``<name/>`` and ``</name>`` (ASCII names), text of tabs, newlines and
+    printable ASCII but "<", ">" and "&", whitespace; ``None`` for any other
+    document (then decode_bytes reads it), and whenever _Events hands over."""
+    cdef const unsigned char* s = raw
+    cdef Py_ssize_t n = len(raw)
+    cdef Py_ssize_t i = 0
+    cdef Py_ssize_t start
+    cdef Py_ssize_t name_len
+    cdef unsigned char c
+    cdef char name[256]
+    cdef const char* no_atts[1]
+    cdef _Events events
+    cdef Py_ssize_t opened[256]  # where each open element's name starts in raw
+    cdef Py_ssize_t lengths[256]
+    cdef int level = 0
+    cdef bint done = False
+    no_atts[0] = NULL
+    if _expat is NULL:
+        return None  # the route is off: so is this way into it
+    if n >= _MAX_TEXT or n < 2:
+        return None
+    max_elements = limits.max_elements
+    if n // 4 >= max_elements and _start_tags(<const char*>s, n) > max_elements:
+        return None
+    events = _Events(shape, limits)
+    try:
+        while i < n:
+            c = s[i]
+            if c == b'<':
+                i += 1
+                if i < n and s[i] == b'/':
+                    # an end tag: the open element's name, then ">"
+                    if level == 0:
+                        return None
+                    i += 1
+                    name_len = lengths[level - 1]
+                    if i + name_len >= n or memcmp(s + i, s + opened[level - 1], name_len) != 0:
+                        return None
+                    i += name_len
+                    if s[i] != b'>':
+                        return None
+                    i += 1
+                    level -= 1
+                    if events.end():
+                        return None
+                    if level == 0:
+                        done = True
+                    continue
+                if done or i >= n or not _name_start(s[i]):
+                    return None  # a second root, or not a plain start tag ("<?", "<!", ...)
+                start = i
+                while i < n and _name_char(s[i]):
+                    i += 1
+                name_len = i - start
+                if i >= n or name_len > 255 or level >= 256:
+                    return None
+                memcpy(name, s + start, name_len)
+                name[name_len] = 0
+                if s[i] == b'>':
+                    i += 1
+                    if events.start(name, no_atts):
+                        return None
+                    opened[level] = start
+                    lengths[level] = name_len
+                    level += 1
+                elif s[i] == b'/' and i + 1 < n and s[i + 1] == b'>':
+                    i += 2
+                    if events.start(name, no_atts) or events.end():
+                        return None
+                    if level == 0:
+                        done = True
+                else:
+                    return None  # attributes, or anything else
+                continue
+            # text up to the next tag
+            start = i
+            while i < n:
+                c = s[i]
+                if c == b'<':
+                    break
+                if c == b'&' or c == b'>' or c >= 0x7f or (c < 0x20 and c != b'\t' and c != b'\n'):
+                    return None
+                i += 1
+            if level == 0:
+                # outside the root: whitespace only, and expat does not report it
+                if not _blank_bytes(<const char*>s + start, i - start):
+                    return None
+                continue
+            if events.take_text(<const char*>s + start, <int>(i - start)):
+                return None
+    except _HandOver:
+        return None
+    if not done or level != 0 or type(events.document) is not dict:
+        return None
+    return events.document

@@ -238,7 +238,10 @@ class _Gate:
 
 def _declared_length(head: RequestHead) -> int | None:
     """The Content-Length, if sent; ``HttpError`` 400 for one that is not a number."""
-    value = head.header("content-length")
+    values = head.fields.get("content-length")
+    if values is None:
+        return None
+    value = values[0] if len(values) == 1 else head.header("content-length")  # refuses a repeated one
     if value is None:
         return None
     value = value.strip()
@@ -336,15 +339,24 @@ class AltcraftValidationMiddleware(_Middleware[ASGIApp]):
         if isinstance(head, _Answer):
             await _answer(receive, send, head)
             return
-        body = await _read_body(receive, gate.max_body_bytes)
+        message = await receive()
+        body: bytes | _Overflow | None
+        if message.get("type") == "http.request" and not message.get("more_body", False):
+            body = message.get("body", b"") or b""  # the whole body in one message: most requests
+            if len(body) > gate.max_body_bytes:
+                body = _Overflow(ended=True)
+        else:
+            body = await _read_body(receive, gate.max_body_bytes, message)
         if body is None:
             return  # the client went away
         if isinstance(body, _Overflow):
             answer = gate.too_large(head)
             await _answer(receive, send, answer if not body.ended else replace(answer, unread="none"))
             return
-        check = functools.partial(gate.finish, head, body)
-        result = await _run(check) if len(body) > _INLINE_BYTES else check()
+        if len(body) > _INLINE_BYTES:
+            result = await _run(functools.partial(gate.finish, head, body))
+        else:
+            result = gate.finish(head, body)
         if isinstance(result, _Answer):
             await _answer(receive, send, result)
             return
@@ -361,25 +373,25 @@ class _Overflow:
     ended: bool
 
 
-async def _read_body(receive: Receive, limit: int) -> bytes | _Overflow | None:
-    """The whole request body; an :class:`_Overflow` past ``limit``; ``None`` on disconnect."""
+async def _read_body(receive: Receive, limit: int, message: Message) -> bytes | _Overflow | None:
+    """The whole request body, from its first ``message`` on; an :class:`_Overflow`
+    past ``limit``; ``None`` on disconnect."""
     chunks: list[bytes] = []
     size = 0
     while True:
-        message = await receive()
         kind = message.get("type")
         if kind == "http.disconnect":
             return None
-        if kind != "http.request":
-            continue
-        chunk = message.get("body", b"") or b""
-        more = message.get("more_body", False)
-        size += len(chunk)
-        if size > limit:
-            return _Overflow(ended=not more)
-        chunks.append(chunk)
-        if not more:
-            return b"".join(chunks)
+        if kind == "http.request":
+            chunk = message.get("body", b"") or b""
+            more = message.get("more_body", False)
+            size += len(chunk)
+            if size > limit:
+                return _Overflow(ended=not more)
+            chunks.append(chunk)
+            if not more:
+                return b"".join(chunks)
+        message = await receive()
 
 
 async def _discard(receive: Receive, limit: int) -> bool | None:

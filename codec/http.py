@@ -195,6 +195,13 @@ def _text(value: str | bytes) -> str:
     return value.decode("latin-1") if isinstance(value, bytes) else value
 
 
+# ASGI header names (bytes) by their lower-case text: a server sees the same
+# few names on every request. Bounded: names a client makes up are not kept
+# past the first _MAX_NAMES.
+_NAMES: Final[dict[bytes, str]] = {}
+_MAX_NAMES: Final = 256
+
+
 def _fields(headers: Headers) -> dict[str, list[str]]:
     """Header values by lower-case name, in order."""
     pairs: Iterable[tuple[str | bytes, str | bytes]]
@@ -203,8 +210,13 @@ def _fields(headers: Headers) -> dict[str, list[str]]:
     else:
         pairs = headers.items() if isinstance(headers, Mapping) else headers
     fields: dict[str, list[str]] = {}
+    names = _NAMES
     for name, value in pairs:  # once per header of every request: no calls beyond the needed ones
-        key = (name.decode("latin-1") if type(name) is bytes else _text(name)).lower()
+        key = names.get(name) if type(name) is bytes else None
+        if key is None:
+            key = (name.decode("latin-1") if type(name) is bytes else _text(name)).lower()
+            if type(name) is bytes and len(names) < _MAX_NAMES:
+                names[name] = key
         text = value.decode("latin-1") if type(value) is bytes else _text(value)
         found = fields.get(key)
         if found is None:
@@ -387,7 +399,7 @@ def _endpoint(path: str, raw_path: str | None) -> str | None:
 
 def _body_format(fields: Mapping[str, list[str]], body: bytes) -> tuple[Format, str]:
     """The body's format and charset (a Python codec name), from the headers."""
-    coding = _single(fields, "content-encoding")
+    coding = _single(fields, "content-encoding") if "content-encoding" in fields else None
     if coding is not None and coding.strip().lower() not in ("", "identity"):
         raise _error(
             ApiErrorCode.UNSUPPORTED_CONTENT_TYPE,
@@ -406,7 +418,7 @@ def _body_format(fields: Mapping[str, list[str]], body: bytes) -> tuple[Format, 
     fmt = _MEDIA_FORMATS.get(media)
     if fmt is None:
         raise _error(ApiErrorCode.UNSUPPORTED_CONTENT_TYPE, f"{_clip(media, 80)!r} (send {_SUPPORTED})", status=415)
-    return fmt, _codec_name(charset)
+    return fmt, "utf-8" if charset is None else _codec_name(charset)
 
 
 def _codec_name(charset: str | None) -> str:
@@ -442,7 +454,10 @@ def _check_nesting(text: str, limits: Limits) -> None:
 
 
 def _read_json(body: bytes, charset: str, limits: Limits) -> dict[str, Any]:
-    text = _unicode(body, charset).removeprefix("\ufeff")
+    try:
+        text = body.decode(charset).removeprefix("\ufeff")  # _unicode, one call less
+    except UnicodeDecodeError:
+        text = _unicode(body, charset)  # raises
     opening = text.count("{") + text.count("[")  # at C speed: bounds depth and containers from above
     if opening > limits.max_depth or opening > limits.max_elements:
         _check_nesting(text, limits)
@@ -548,6 +563,29 @@ class RequestHead:
         return error
 
 
+# The records of every request, made without their dataclass __init__, which
+# sets each field through object.__setattr__ (they are frozen): the slots'
+# own setters fill the same fields of the same object, in half the time. The
+# records have no __post_init__ or defaults to miss; tests/test_http.py holds
+# each equal to the one __init__ makes.
+_new: Final = object.__new__
+_head_method, _head_endpoint, _head_known, _head_fields, _head_query = (
+    getattr(RequestHead, name).__set__ for name in ("method", "endpoint", "known", "fields", "query")
+)
+(
+    _request_method,
+    _request_endpoint_name,
+    _request_known,
+    _request_payload,
+    _request_token,
+    _request_format,
+    _response_format,
+) = (
+    getattr(ApiRequest, name).__set__
+    for name in ("method", "endpoint", "known", "payload", "token", "request_format", "response_format")
+)
+
+
 def read_head(
     method: str,
     path: str,
@@ -566,13 +604,22 @@ def read_head(
     """
     fields = _fields(headers)
     try:
-        endpoint = endpoint_from_path(path, raw_path=raw_path)
+        if len(path) <= 200 and (raw_path is None or raw_path == path):  # endpoint_from_path's common case
+            endpoint = _endpoint(path, None)
+        else:
+            endpoint = endpoint_from_path(path, raw_path=raw_path)
     except HttpError as error:
         error.response_format = _negotiate(fields, _params(query, strict=False), None)
         raise
     if endpoint is None:
         return None
-    return RequestHead(method.upper(), endpoint, endpoint in _known(), fields, query)
+    head = _new(RequestHead)  # RequestHead(...), at half the cost: see _new
+    _head_method(head, method.upper())
+    _head_endpoint(head, endpoint)
+    _head_known(head, endpoint in _known())
+    _head_fields(head, fields)
+    _head_query(head, query)
+    return head
 
 
 def parse_request(
@@ -647,7 +694,7 @@ def read_body(
     payload: dict[str, Any] | None = None
     endpoint = _request_endpoint(head.endpoint, strict, limits) if head.known else None
     try:
-        params = _params(query, strict=True)
+        params = _params(query, strict=True) if query else {}
         request_format, charset = _body_format(fields, body)
         if len(body) > limits.max_bytes:
             raise _error(
@@ -669,40 +716,58 @@ def read_body(
                 status=401,
             )
         if validate and endpoint is not None:
-            _check(payload, endpoint, document or None)
+            try:
+                endpoint.validator.validate(payload)  # Endpoint.validate, one call less
+            except ValidationError as invalid:
+                raise _invalid(invalid, endpoint, document or None) from invalid
     except HttpError as error:
         # The caller's format is worked out only for an error: most requests have none.
         error.response_format = _negotiate(fields, _params(query, strict=False), payload)
         raise
-    return ApiRequest(
-        method=head.method,
-        endpoint=head.endpoint,
-        known=head.known,
-        payload=payload,
-        token=token or None,
-        request_format=request_format,
-        response_format=_negotiate(fields, params, payload),
-    )
+    if body and "format" not in payload and "format" not in params and "accept" not in fields:
+        # What _negotiate finds: the one Content-Type, whose format the body came in.
+        response_format = request_format
+    else:
+        response_format = _negotiate(fields, params, payload)
+    request = _new(ApiRequest)  # ApiRequest(...), at half the cost: see _new
+    _request_method(request, head.method)
+    _request_endpoint_name(request, head.endpoint)
+    _request_known(request, head.known)
+    _request_payload(request, payload)
+    _request_token(request, token or None)
+    _request_format(request, request_format)
+    _response_format(request, response_format)
+    return request
+
+
+def _request_endpoint(name: str, strict: bool, limits: Limits) -> Endpoint:
+    if limits is DEFAULT_LIMITS:  # most servers: no hash of the limits per request
+        found = _DEFAULT_ENDPOINTS.get((name, strict))
+        if found is None:
+            found = _DEFAULT_ENDPOINTS[name, strict] = _prepared_endpoint(name, strict, limits)
+        return found
+    return _prepared_endpoint(name, strict, limits)
+
+
+_DEFAULT_ENDPOINTS: Final[dict[tuple[str, bool], Endpoint]] = {}  # one per known method: bounded
 
 
 @lru_cache(maxsize=512)  # one per method and options a server sees
-def _request_endpoint(name: str, strict: bool, limits: Limits) -> Endpoint:
+def _prepared_endpoint(name: str, strict: bool, limits: Limits) -> Endpoint:
     # Prepared once per server, not per request: the validation backend
     # ("auto") is chosen when a method is first seen.
     return Endpoint(name, "request", strict=strict, limits=limits)
 
 
-def _check(payload: dict[str, Any], endpoint: Endpoint, document: bytes | str | None) -> None:
-    try:
-        endpoint.validate(payload)
-    except ValidationError as error:
-        located = error if document is None else endpoint.located(error, document)
-        raise HttpError(
-            ApiErrorCode.VALIDATION_ERROR,
-            _violations_text(located.errors),
-            status=422,
-            violations=located.errors,
-        ) from error
+def _invalid(error: ValidationError, endpoint: Endpoint, document: bytes | str | None) -> HttpError:
+    """The 450 refusing a payload, its violations located in the XML ``document`` it came from."""
+    located = error if document is None else endpoint.located(error, document)
+    return HttpError(
+        ApiErrorCode.VALIDATION_ERROR,
+        _violations_text(located.errors),
+        status=422,
+        violations=located.errors,
+    )
 
 
 # --- responses ----------------------------------------------------------------

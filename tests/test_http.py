@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import pickle
 import time
@@ -24,6 +25,8 @@ from codec.http import (
     negotiate_format,
     parse_content_type,
     parse_request,
+    read_body,
+    read_head,
     render_response,
 )
 
@@ -752,3 +755,64 @@ def test_thousands_of_violations_are_located_in_one_pass() -> None:
     assert len(errors) == 8000
     assert [(v.path, v.line) for v in errors[:2]] == [("/data/0/db_b", 2), ("/data/1/db_b", 3)]
     assert (errors[-1].path, errors[-1].line) == ("/data/7999/db_b", 8001)
+
+
+# --- the records, as the hot path makes them ------------------------------------
+
+
+def _as_init_makes_it(record: Any) -> Any:
+    return type(record)(**{field.name: getattr(record, field.name) for field in dataclasses.fields(record)})
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "path", "query"),
+    [
+        (VALID_JSON, "application/json", EDIT, None),
+        (VALID_XML, "text/xml", EDIT, "format=xml"),
+        (b"", None, "/api/v1.1/some/method", b"token=t"),
+        (b"<xml><a>1</a></xml>", "application/xml", "/api/v1.1/new/method", None),
+    ],
+)
+def test_records_are_what_their_init_makes(body: bytes, content_type: str | None, path: str, query: Any) -> None:
+    headers = [(b"Content-Type", content_type.encode())] if content_type else []
+    head = read_head("post", path, headers, query=query)
+    assert head is not None
+    assert head.fields == ({"content-type": [content_type]} if content_type else {})
+    request = read_body(head, body, validate=True)
+    for record in (head, request):
+        made = _as_init_makes_it(record)
+        assert type(record) is type(made)
+        assert record == made
+        assert repr(record) == repr(made)
+        assert dataclasses.replace(record) == record
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            record.method = "GET"  # type: ignore[misc]
+    assert (head.method, request.method, request.endpoint) == ("POST", "POST", path.removeprefix("/api/v1.1/"))
+
+
+@settings(max_examples=300)
+@given(
+    st.sampled_from(["application/json", "text/xml", "application/xml; charset=utf-8", "text/plain", None]),
+    st.sampled_from([None, "text/xml", "application/json;q=0.5, text/xml", "*/*", "text/html"]),
+    st.sampled_from([None, "format=xml", "format=json", "format=yaml", "token=t"]),
+    st.sampled_from([None, "xml", "JSON", 3, "csv"]),
+    st.booleans(),
+)
+def test_the_response_format_is_what_negotiate_format_says(
+    content_type: str | None, accept: str | None, query: str | None, fmt: Any, empty: bool
+) -> None:
+    headers = {name: value for name, value in (("Content-Type", content_type), ("Accept", accept)) if value}
+    payload: dict[str, Any] = {} if fmt is None else {"format": fmt}
+    if empty:
+        body = b""
+        payload = {}
+    elif content_type is not None and "xml" in content_type:
+        body = codec.encode(payload)
+    else:
+        body = json.dumps(payload).encode()
+    try:
+        request = parse_request("POST", "/api/v1.1/some/method", headers, body, query=query)
+    except HttpError as error:
+        assert error.response_format == negotiate_format(headers, query=query, payload=None)
+        return
+    assert request.response_format == negotiate_format(headers, query=query, payload=request.payload)

@@ -60,6 +60,10 @@ class _TreeOnly:
     def decode_bytes(raw: bytes, shape: Any, limits: Limits) -> None:
         return None
 
+    @staticmethod
+    def decode_plain(raw: bytes, shape: Any, limits: Limits) -> None:
+        return None
+
 
 @contextmanager
 def _tree_only() -> Iterator[None]:

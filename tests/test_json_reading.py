@@ -1,0 +1,223 @@
+"""Strict JSON reading (codec._json.loads): the compiled reader against the pure one.
+
+The accelerator's ``JsonHooks`` read plain texts whole (``read``) and answer
+the common case of json's scanner hooks (objects, integers, floats); each
+hands everything else over, in the end to the pure hooks. Both readers must
+give the same value, of the same types, or the same error, with the same
+message: on hand-picked edge cases (duplicate keys, integers over the digit
+limit, NaN/Infinity, 1e999, deep nesting, whitespace, escapes, extra data)
+and on generated texts.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from strategies import json_values
+
+from codec import _accel, _json
+from codec._accel import pure_path
+
+compiled = pytest.mark.skipif(_accel.speedups is None, reason=f"pure run: {_accel.why_pure}")
+
+
+def _typed(value: Any) -> Any:
+    """``value`` with every scalar's exact type and repr: 1 and 1.0, 0.0 and -0.0 differ."""
+    if isinstance(value, dict):
+        return ("dict", [(key, _typed(member)) for key, member in value.items()])
+    if isinstance(value, list):
+        return ("list", [_typed(item) for item in value])
+    return (type(value).__name__, repr(value))
+
+
+def _outcome(read: Callable[[str], Any], text: str) -> Any:
+    try:
+        return ("value", _typed(read(text)))
+    except Exception as exc:  # the type and the words are what must agree
+        return ("error", type(exc).__name__, str(exc))
+
+
+def _both(text: str, max_int_digits: int = 4300) -> tuple[Any, Any]:
+    fast = _outcome(_json.reader(max_int_digits, compiled=True), text)
+    pure = _outcome(_json.reader(max_int_digits, compiled=False), text)
+    return fast, pure
+
+
+EDGES = [
+    "",
+    " ",
+    "{}",
+    "[]",
+    " {} ",
+    "\n[1, 2]\t",
+    '{"a": 1, "a": 2}',
+    '{"a": {"b": 1, "b": 1}}',
+    '[{"x": 1}, {"y": 2, "x": 3, "y": 4}]',
+    '{"": 1, "": 2}',
+    "1" * 4000,
+    "1" * 4001,
+    "1" * 4300,
+    "1" * 4301,
+    "-" + "9" * 4301,
+    "[" + "2" * 5000 + "]",
+    "0",
+    "-0",
+    "-0.0",
+    "1.5",
+    "1e999",
+    "-1e999",
+    "1e-999",
+    "[1E400]",
+    "2.5e+3",
+    "NaN",
+    "[Infinity]",
+    "-Infinity",
+    '{"a": NaN}',
+    "[" * 50 + "]" * 50,
+    "[" * 100000 + "]" * 100000,
+    '{"a": [1, 2.0, true, false, null, "s\\u00e9\\ud83d\\ude00"]}',
+    '{"a": 1} x',
+    "[1,]",
+    '{"a" 1}',
+    "\x0b{}",
+    "\ufeff{}",
+    "{} \x0b",
+    "01",
+    "1.",
+    '"\\ud800"',
+    '"unterminated',
+    '"tab\there"',
+    '"a\\nb"',
+    '{"k\\u00e9": "\u00e9\u4e2d\U0001f600"}',
+    '{"\u00e9": 1, "\u00e9": 2}',
+    "[1.0, -0.0, 0.5e-3, 1E+2, 12e0]",
+    "[-, 1]",
+    "[01]",
+    "[1.]",
+    "[.5]",
+    "[1e]",
+    "[1e+]",
+    "[-0]",
+    "[tru]",
+    "[nul]",
+    "[true ,false , null]",
+    "[1,\r\n2]",
+    '{"a":1,}',
+    "[1 2]",
+    "[" * 199 + "]" * 199,
+    "[" * 200 + "]" * 200,
+    "[" * 201 + "]" * 201,
+    "999999999999999999",
+    "-999999999999999999",
+    "9999999999999999999",
+    "-99999999999999999",
+    "123456789012345678",
+]
+
+
+@compiled
+@pytest.mark.parametrize("text", EDGES, ids=range(len(EDGES)))
+def test_edge_cases_read_alike(text: str) -> None:
+    fast, pure = _both(text)
+    assert fast == pure
+
+
+@compiled
+@pytest.mark.parametrize("digits", [1, 5, 40, 4000])
+def test_digit_limits_read_alike(digits: int) -> None:
+    for text in ("7" * digits, "7" * (digits + 1), "-" + "7" * (digits + 1), f"[{'3' * (digits + 2)}]"):
+        fast, pure = _both(text, max_int_digits=digits)
+        assert fast == pure
+
+
+@compiled
+def test_the_pure_hooks_refuse_what_the_compiled_ones_hand_over() -> None:
+    # The refusals come from the pure hooks, word for word.
+    for text, message in [
+        ('{"a": 1, "a": 2}', "duplicate key 'a'"),
+        ("1e999", "number 1e999 is too large for a JSON number"),
+        ("NaN", "NaN is not a JSON value"),
+    ]:
+        with pytest.raises(_json.EmbeddedJSONError) as caught:
+            _json.loads(text)
+        assert str(caught.value) == message
+
+
+@compiled
+def test_loads_takes_the_compiled_hooks_unless_pure() -> None:
+    text = '{"a": 1}'
+    assert _json.loads(text) == {"a": 1}
+    compiled_loads = _json.reader(4300, compiled=True)
+    pure_loads = _json.reader(4300, compiled=False)
+    assert compiled_loads is not pure_loads
+    with pure_path():
+        assert _json.reader(4300) is pure_loads
+        assert _json.loads(text) == {"a": 1}
+    assert _json.reader(4300) is compiled_loads
+
+
+@compiled
+@given(json_values())
+def test_generated_values_read_alike(value: Any) -> None:
+    for text in (json.dumps(value), json.dumps(value, indent=1)):
+        fast, pure = _both(text)
+        assert fast == pure
+
+
+_TOKENS = st.sampled_from(
+    [
+        *("{", "}", "[", "]", ",", ":", '"a"', '"b"', "1", "-2", "3.5", "1e999", "NaN", "true", "null", " "),
+        *("9" * 50, "-", "0", "01", ".", "e", "E+", "tru", '"\\n"', '"\u00e9"', '"\t"', "\t", "\r\n", "\x0b"),
+    ]
+)
+
+
+@compiled
+@given(st.lists(_TOKENS, max_size=30).map("".join), st.sampled_from([3, 20, 4300]))
+def test_generated_texts_read_alike(text: str, digits: int) -> None:
+    fast, pure = _both(text, max_int_digits=digits)
+    assert fast == pure
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False) | st.integers())
+def test_numbers_round_trip(number: float) -> None:
+    text = json.dumps(number)
+    assert _typed(_json.loads(text)) == _typed(number)
+
+
+@compiled
+@pytest.mark.parametrize("text", ['{"a": [1, 2.5, "x", true, null], "b": {}}', " [] ", "-12", '"s"'])
+def test_the_plain_reader_reads_plain_texts(text: str) -> None:
+    hooks = _accel.speedups.JsonHooks(None, None, None, 4000)  # no fallback needed: nothing to hand over
+    assert hooks.read(text) == (json.loads(text),)
+
+
+@compiled
+@pytest.mark.parametrize("text", ['{"a": 1, "a": 2}', '"\\n"', "1e999", "NaN", "[1,]", "", "1" * 19])
+def test_the_plain_reader_hands_over_the_rest(text: str) -> None:
+    hooks = _accel.speedups.JsonHooks(None, None, None, 4000)
+    assert hooks.read(text) is None
+
+
+@compiled
+@given(
+    st.integers(min_value=-(10**25), max_value=10**25) | st.floats(allow_nan=False, allow_infinity=False),
+    st.sampled_from([3, 17, 18, 19, 4300]),
+)
+def test_generated_numbers_read_alike(number: float, digits: int) -> None:
+    for text in (json.dumps(number), f"[{json.dumps(number)}]", f'{{"n": {json.dumps(number)}}}'):
+        fast, pure = _both(text, max_int_digits=digits)
+        assert fast == pure
+
+
+@compiled
+@given(json_values())
+def test_generated_values_read_alike_in_every_spelling(value: Any) -> None:
+    for text in (json.dumps(value, separators=(",", ":")), json.dumps(value, ensure_ascii=False, indent="\t")):
+        fast, pure = _both(text)
+        assert fast == pure
