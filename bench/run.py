@@ -7,9 +7,12 @@ interleaved with lxml's own parse/serialize of the same document (the floors),
 one call of each per round; each cell is the median of the per-round ratios to
 the floor and their quartiles. Rows marked "pure" run the pure-Python path in
 the same rounds as the compiled one (when the accelerator is built). Compiled
-decode reads expat's events straight into values (the event route); "decode,
-tree route" is the compiled walk of lxml's tree it hands unusual documents to,
-and "expat parse" is expat alone with no handlers, the event route's floor.
+decode reads the plainest documents (ASCII names and text, no attributes or
+references: these payloads) with its own scan, the others from expat's events
+(the event route), both straight into values; "decode, event route" is that
+route alone (what text beyond ASCII takes), "decode, tree route" the compiled
+walk of lxml's tree it hands unusual documents to, and "expat parse" is expat
+alone with no handlers, the event route's floor.
 """
 
 from __future__ import annotations
@@ -120,6 +123,34 @@ class _TreeOnly:
         return None
 
 
+class _EventOnly:
+    """The accelerator without its plain-document scan: expat's events read everything."""
+
+    def __init__(self, module: Any) -> None:
+        self._module = module
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._module, name)
+
+    @staticmethod
+    def decode_plain(raw: bytes, shape: Any, limits: Any) -> None:
+        return None
+
+
+def event_route(fn: Callable[[], object]) -> Callable[[], object]:
+    """Run ``fn`` with the compiled event route alone (expat's events into values)."""
+
+    def call() -> object:
+        saved = _decode.speedups
+        _decode.speedups = _EventOnly(saved)  # type: ignore[assignment]
+        try:
+            return fn()
+        finally:
+            _decode.speedups = saved
+
+    return call
+
+
 def tree_route(fn: Callable[[], object]) -> Callable[[], object]:
     """Run ``fn`` with the compiled tree route alone (lxml parses, C walks the tree)."""
 
@@ -220,6 +251,8 @@ def codec_rows(sizes: list[int], rounds: int) -> dict[str, list[dict[str, str]]]
             "expat parse": lambda: expat_parse(xml),
         }
         if compiled:
+            decoders["decode, event route"] = event_route(lambda: codec.decode(xml))
+            decoders["decode(endpoint=), event route"] = event_route(lambda: codec.decode(xml, **guided))  # type: ignore[arg-type]
             decoders["decode, tree route"] = tree_route(lambda: codec.decode(xml))
         encoders: dict[str, Callable[[], object]] = {
             "lxml tostring (floor)": lambda: etree.tostring(tree),
