@@ -509,12 +509,23 @@ def decode(
             the line and JSON Pointer of the offending element.
         TypeError: ``data`` is neither bytes nor str.
     """
+    fast: dict[str, Any] | None = None
+    plain_tried = False
+    if speedups is not None and type(data) is bytes and len(data) <= limits.max_bytes:
+        plain_tried = True
+        # The plainest documents (ASCII; elements, text and whitespace only)
+        # first, before _prepare: its checks (type, BOMs, NULs, the XML
+        # declaration, DOCTYPE) look for bytes the plain scan hands over.
+        fast = speedups.decode_plain(data, shape, limits)
+        if fast is not None:
+            return fast
     raw = _prepare(data, limits)
     if speedups is not None:
         # The compiled event route: the same dict with no tree, or None for
         # anything unusual (then lxml parses and the walks below decide). It
         # counts elements as it goes, handing over past Limits.max_elements.
-        fast: dict[str, Any] | None = speedups.decode_plain(raw, shape, limits)  # its plainest documents
+        if not plain_tried:
+            fast = speedups.decode_plain(raw, shape, limits)  # its plainest documents
         if fast is None:
             fast = speedups.decode_bytes(raw, shape, limits)
         if fast is not None:
