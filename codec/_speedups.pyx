@@ -1412,7 +1412,15 @@ cdef class _Events(_Values):
             if self.member_shapes[slot] == shape and self.member_names[slot] == name:
                 return self.member_values[slot]
             slot = (slot + 1) & 255
-        found = (<object>shape).member(<object>name)
+        # Shape.member(name), without the method call: the properties' entry,
+        # else the shape of any other member (codec/_shape.py).
+        properties = (<object>shape).properties
+        if type(properties) is dict:
+            found = (<dict>properties).get(<object>name)
+            if found is None:
+                found = (<object>shape).additional
+        else:
+            found = (<object>shape).member(<object>name)
         cdef PyObject* value = NULL
         if found is not None:
             self.keep.append(found)
