@@ -339,14 +339,7 @@ class AltcraftValidationMiddleware(_Middleware[ASGIApp]):
         if isinstance(head, _Answer):
             await _answer(receive, send, head)
             return
-        message = await receive()
-        body: bytes | _Overflow | None
-        if message.get("type") == "http.request" and not message.get("more_body", False):
-            body = message.get("body", b"") or b""  # the whole body in one message: most requests
-            if len(body) > gate.max_body_bytes:
-                body = _Overflow(ended=True)
-        else:
-            body = await _read_body(receive, gate.max_body_bytes, message)
+        body = await _read_body(receive, gate.max_body_bytes)
         if body is None:
             return  # the client went away
         if isinstance(body, _Overflow):
@@ -373,9 +366,12 @@ class _Overflow:
     ended: bool
 
 
-async def _read_body(receive: Receive, limit: int, message: Message) -> bytes | _Overflow | None:
-    """The whole request body, from its first ``message`` on; an :class:`_Overflow`
-    past ``limit``; ``None`` on disconnect."""
+async def _read_body(receive: Receive, limit: int) -> bytes | _Overflow | None:
+    """The whole request body; an :class:`_Overflow` past ``limit``; ``None`` on disconnect."""
+    message = await receive()
+    if message.get("type") == "http.request" and not message.get("more_body", False):
+        body: bytes = message.get("body", b"") or b""  # the whole body in one message: most requests
+        return body if len(body) <= limit else _Overflow(ended=True)
     chunks: list[bytes] = []
     size = 0
     while True:

@@ -740,23 +740,22 @@ def read_body(
     return request
 
 
+# The request endpoints a server sees, prepared once per method and options,
+# not per request (so the validation backend "auto" picks is chosen when a
+# method is first seen). One plain dict: cheaper per request than a cache
+# decorator, and bounded by emptying it, as a server sees few keys.
+_REQUEST_ENDPOINTS: Final[dict[tuple[str, bool, Limits], Endpoint]] = {}
+_MAX_REQUEST_ENDPOINTS: Final = 512
+
+
 def _request_endpoint(name: str, strict: bool, limits: Limits) -> Endpoint:
-    if limits is DEFAULT_LIMITS:  # most servers: no hash of the limits per request
-        found = _DEFAULT_ENDPOINTS.get((name, strict))
-        if found is None:
-            found = _DEFAULT_ENDPOINTS[name, strict] = _prepared_endpoint(name, strict, limits)
-        return found
-    return _prepared_endpoint(name, strict, limits)
-
-
-_DEFAULT_ENDPOINTS: Final[dict[tuple[str, bool], Endpoint]] = {}  # one per known method: bounded
-
-
-@lru_cache(maxsize=512)  # one per method and options a server sees
-def _prepared_endpoint(name: str, strict: bool, limits: Limits) -> Endpoint:
-    # Prepared once per server, not per request: the validation backend
-    # ("auto") is chosen when a method is first seen.
-    return Endpoint(name, "request", strict=strict, limits=limits)
+    key = (name, strict, limits)
+    found = _REQUEST_ENDPOINTS.get(key)
+    if found is None:
+        if len(_REQUEST_ENDPOINTS) >= _MAX_REQUEST_ENDPOINTS:
+            _REQUEST_ENDPOINTS.clear()
+        found = _REQUEST_ENDPOINTS[key] = Endpoint(name, "request", strict=strict, limits=limits)
+    return found
 
 
 def _invalid(error: ValidationError, endpoint: Endpoint, document: bytes | str | None) -> HttpError:
