@@ -14,7 +14,7 @@ import json
 import math
 import re
 from collections.abc import Callable, Mapping
-from typing import Any, Final
+from typing import Any, Final, TypeAlias
 
 from ._dialect import int_digits, int_to_str, str_to_int, surrogate_pair_at, too_many_digits
 from ._errors import EncodeError, pointer
@@ -187,8 +187,13 @@ def _compiled() -> Any:
     return speedups
 
 
+_Readers: TypeAlias = tuple[Callable[[str], "tuple[Any] | None"] | None, Callable[[str], Any], Callable[[str], Any]]
+
+
 @functools.lru_cache(maxsize=16)
-def _decoder(max_int_digits: int, compiled: Any) -> Callable[[str], Any]:
+def _decoder(max_int_digits: int, compiled: Any) -> _Readers:
+    """``(plain, scanned, decode)``: the compiled reader of plain texts (or
+    None), the json scanner with the hooks, and the one then the other."""
     short = min(max_int_digits, 4000)  # int() takes 4300 digits at most
 
     def bounded_int(text: str) -> int:
@@ -216,11 +221,7 @@ def _decoder(max_int_digits: int, compiled: Any) -> Callable[[str], Any]:
     )
     scan: Callable[[str, int], tuple[Any, int]] = decoder.scan_once  # not in typeshed
 
-    def decode(text: str) -> Any:
-        if plain is not None:
-            read = plain(text)
-            if read is not None:
-                return read[0]
+    def scanned(text: str) -> Any:
         # json.JSONDecoder.decode, without its two Python frames: the same
         # value, the same errors at the same positions.
         start = _skip_space(text, 0) if text[:1] in " \t\n\r" else 0
@@ -234,21 +235,33 @@ def _decoder(max_int_digits: int, compiled: Any) -> Callable[[str], Any]:
                 raise json.JSONDecodeError("Extra data", text, end)
         return value
 
-    return decode
+    def decode(text: str) -> Any:
+        if plain is not None:
+            read = plain(text)
+            if read is not None:
+                return read[0]
+        return scanned(text)
+
+    return plain, scanned, decode
 
 
 def reader(max_int_digits: int = 4300, *, compiled: bool = True) -> Callable[[str], Any]:
     """:func:`loads` for one digit limit, with the compiled hooks (when the
     accelerator is loaded and ``compiled``) or the pure ones: for tests that
     hold the two equal."""
-    return _decoder(max_int_digits, _compiled() if compiled else None)
+    return _decoder(max_int_digits, _compiled() if compiled else None)[2]
 
 
 def loads(text: str, *, max_int_digits: int = 4300) -> Any:
     """Read JSON strictly (§6): no NaN/Infinity, no duplicate keys, finite numbers,
     integers of at most ``max_int_digits`` digits."""
+    plain, scanned, _ = _decoder(max_int_digits, _compiled() if speedups is _UNSET else speedups)
+    if plain is not None:  # decode(), one call less: most texts are plain
+        read = plain(text)
+        if read is not None:
+            return read[0]
     try:
-        return _decoder(max_int_digits, _compiled() if speedups is _UNSET else speedups)(text)
+        return scanned(text)
     except EmbeddedJSONError:
         raise
     except json.JSONDecodeError as exc:

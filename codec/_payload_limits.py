@@ -13,7 +13,7 @@ from ._errors import pointer
 if TYPE_CHECKING:
     from ._limits import Limits
 
-__all__ = ["BadKey", "TooDeep", "TooLong", "prepare", "scan"]
+__all__ = ["BadKey", "TooDeep", "TooLong", "prepare", "scan", "speedups"]
 
 
 class TooDeep(Exception):

@@ -399,14 +399,16 @@ def _endpoint(path: str, raw_path: str | None) -> str | None:
 
 def _body_format(fields: Mapping[str, list[str]], body: bytes) -> tuple[Format, str]:
     """The body's format and charset (a Python codec name), from the headers."""
-    coding = _single(fields, "content-encoding") if "content-encoding" in fields else None
-    if coding is not None and coding.strip().lower() not in ("", "identity"):
-        raise _error(
-            ApiErrorCode.UNSUPPORTED_CONTENT_TYPE,
-            f"Content-Encoding {_clip(coding.strip(), 40)!r} (send the body uncompressed)",
-            status=415,
-        )
-    value = _single(fields, "content-type")
+    if "content-encoding" in fields:
+        coding = _single(fields, "content-encoding")
+        if coding is not None and coding.strip().lower() not in ("", "identity"):
+            raise _error(
+                ApiErrorCode.UNSUPPORTED_CONTENT_TYPE,
+                f"Content-Encoding {_clip(coding.strip(), 40)!r} (send the body uncompressed)",
+                status=415,
+            )
+    values = fields.get("content-type")
+    value = values[0] if values and len(values) == 1 else _single(fields, "content-type")  # _single, one call less
     if not body:
         # Empty is empty in any format. (WSGI servers report a missing
         # Content-Type as text/plain, so it cannot be judged here.)
@@ -414,11 +416,17 @@ def _body_format(fields: Mapping[str, list[str]], body: bytes) -> tuple[Format, 
         return _MEDIA_FORMATS.get(media, "json"), "utf-8"
     if value is None or not value.strip():
         raise _error(ApiErrorCode.UNSUPPORTED_CONTENT_TYPE, f"no Content-Type (send {_SUPPORTED})", status=415)
+    return _content_format(value)
+
+
+@lru_cache(maxsize=256)  # a server sees few distinct values; refusals are not cached
+def _content_format(value: str) -> tuple[Format, str]:
+    """The format and charset (a Python codec name) a ``Content-Type`` value names."""
     media, charset = parse_content_type(value)
     fmt = _MEDIA_FORMATS.get(media)
     if fmt is None:
         raise _error(ApiErrorCode.UNSUPPORTED_CONTENT_TYPE, f"{_clip(media, 80)!r} (send {_SUPPORTED})", status=415)
-    return fmt, "utf-8" if charset is None else _codec_name(charset)
+    return fmt, _codec_name(charset)
 
 
 def _codec_name(charset: str | None) -> str:
@@ -692,7 +700,9 @@ def read_body(
     """
     fields, query = head.fields, head.query
     payload: dict[str, Any] | None = None
-    endpoint = _request_endpoint(head.endpoint, strict, limits) if head.known else None
+    endpoint = _REQUEST_ENDPOINTS.get((head.endpoint, strict, id(limits))) if head.known else None
+    if endpoint is None and head.known:
+        endpoint = _prepare_endpoint(head.endpoint, strict, limits)
     try:
         params = _params(query, strict=True) if query else {}
         request_format, charset = _body_format(fields, body)
@@ -743,18 +753,19 @@ def read_body(
 # The request endpoints a server sees, prepared once per method and options,
 # not per request (so the validation backend "auto" picks is chosen when a
 # method is first seen). One plain dict: cheaper per request than a cache
-# decorator, and bounded by emptying it, as a server sees few keys.
-_REQUEST_ENDPOINTS: Final[dict[tuple[str, bool, Limits], Endpoint]] = {}
+# decorator, and bounded by emptying it, as a server sees few keys. Keyed by
+# the Limits' identity, not its value: a dataclass hashes in Python, and a
+# server passes the same object every time. The id stays that object's: the
+# Endpoint under it holds the Limits alive.
+_REQUEST_ENDPOINTS: Final[dict[tuple[str, bool, int], Endpoint]] = {}
 _MAX_REQUEST_ENDPOINTS: Final = 512
 
 
-def _request_endpoint(name: str, strict: bool, limits: Limits) -> Endpoint:
-    key = (name, strict, limits)
-    found = _REQUEST_ENDPOINTS.get(key)
-    if found is None:
-        if len(_REQUEST_ENDPOINTS) >= _MAX_REQUEST_ENDPOINTS:
-            _REQUEST_ENDPOINTS.clear()
-        found = _REQUEST_ENDPOINTS[key] = Endpoint(name, "request", strict=strict, limits=limits)
+def _prepare_endpoint(name: str, strict: bool, limits: Limits) -> Endpoint:
+    """A new request Endpoint of ``name``, kept (read_body looks it up inline)."""
+    if len(_REQUEST_ENDPOINTS) >= _MAX_REQUEST_ENDPOINTS:
+        _REQUEST_ENDPOINTS.clear()
+    found = _REQUEST_ENDPOINTS[name, strict, id(limits)] = Endpoint(name, "request", strict=strict, limits=limits)
     return found
 
 

@@ -36,7 +36,7 @@ import referencing
 import referencing.exceptions
 from referencing.jsonschema import DRAFT202012
 
-from . import _messages
+from . import _messages, _payload_limits
 from ._closure import closure_of
 from ._dialect import too_many_digits
 from ._errors import CodecError, pointer, where
@@ -389,9 +389,14 @@ class Validator:
         Raises:
             ValidationError: the payload is invalid; ``.errors`` has every violation.
         """
-        payload, refused = _past_limits(payload, self.limits)
-        if refused is not None:
-            raise ValidationError([refused], best=refused, endpoint=self.endpoint, direction=self.direction)
+        limits = self.limits
+        compiled = _payload_limits.speedups
+        # prepare()'s compiled first step, two calls less: a plain payload
+        # within the limits is passed as it is; prepare() decides the rest.
+        if compiled is None or not compiled.plain_within(payload, limits.max_depth, limits.max_int_digits):
+            payload, refused = _past_limits(payload, limits)
+            if refused is not None:
+                raise ValidationError([refused], best=refused, endpoint=self.endpoint, direction=self.direction)
         if self.backend == "jsonschema-rs":
             # The fast backend only says valid or not; an invalid payload's
             # violations are always the reference's, so they read the same.
