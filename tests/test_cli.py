@@ -261,6 +261,13 @@ def test_help_is_not_an_error() -> None:
     assert b"encode" in result.stdout and b"decode" in result.stdout
 
 
+def test_the_readme_example_is_the_docs_relations_get_response() -> None:
+    # examples/ holds the bare payload the README's commands take; it must stay
+    # the docs' example (docs/examples/, which the schema tests check), not drift.
+    docs = json.loads((ROOT / "docs" / "examples" / "relations" / "get.response.json").read_text(encoding="utf-8"))
+    assert json.loads(EXAMPLE.read_text(encoding="utf-8")) == docs["payload"]
+
+
 def test_example_round_trip() -> None:
     expected = json.loads(EXAMPLE.read_text(encoding="utf-8"))
     xml = ok(run("encode", str(EXAMPLE)))
