@@ -54,9 +54,9 @@ def pure_path() -> Iterator[None]:
     thread-safe (``ALTCRAFT_CODEC_PURE=1`` is how a program runs pure). The
     one list of the modules that call the accelerator.
     """
-    from . import _decode, _encode, _json, _payload_limits  # noqa: PLC0415 - they import this module
+    from . import _decode, _encode, _json, _payload_limits, http  # noqa: PLC0415 - they import this module
 
-    modules: tuple[Any, ...] = (_encode, _decode, _payload_limits, _json)
+    modules: tuple[Any, ...] = (_encode, _decode, _payload_limits, _json, http)
     saved = [module.speedups for module in modules]
     for module in modules:
         module.speedups = None

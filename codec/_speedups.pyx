@@ -1868,6 +1868,44 @@ def plain_within(object payload, Py_ssize_t max_depth, Py_ssize_t max_int_digits
     return _plain_within(payload, 1, max_depth, 3 * max_int_digits)
 
 
+
+# --- HTTP request heads: codec.http._fields ----------------------------------
+# A server hands every request's headers over as a list of (name, value)
+# byte pairs (ASGI), with the same few names each time. The pure _fields
+# lowers each name once and keeps it in its cache; this loop builds the same
+# dict from that cache, and hands over (None) for anything else: a name not
+# cached yet (the pure loop lowers and caches it), a pair that is not two
+# bytes objects.
+
+
+def header_fields(list headers, dict names):
+    """``codec.http._fields(headers)`` for ASGI headers whose names are all in
+    ``names`` (http's cache of lowered names), else None."""
+    cdef dict fields = {}
+    cdef object pair, name, value, key, found
+    for pair in headers:
+        if type(pair) is tuple:
+            if PyTuple_GET_SIZE(pair) != 2:
+                return None
+            name = <object>PyTuple_GET_ITEM(pair, 0)
+            value = <object>PyTuple_GET_ITEM(pair, 1)
+        elif type(pair) is list and PyList_GET_SIZE(pair) == 2:
+            name = <object>PyList_GET_ITEM(pair, 0)
+            value = <object>PyList_GET_ITEM(pair, 1)
+        else:
+            return None
+        if type(name) is not bytes or type(value) is not bytes:
+            return None
+        key = names.get(name)
+        if key is None:
+            return None
+        found = fields.get(key)
+        if found is None:
+            fields[key] = [(<bytes>value).decode("latin-1")]
+        else:
+            (<list>found).append((<bytes>value).decode("latin-1"))
+    return fields
+
 # --- strict JSON reading: the hooks of codec._json.loads ----------------------
 # json's C scanner calls a hook for every object (to refuse duplicate keys),
 # integer (to bound its digits) and float (to refuse infinities). These are

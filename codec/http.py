@@ -49,6 +49,7 @@ from typing import Any, Final, Literal, TypeAlias
 from urllib.parse import parse_qsl
 
 from . import _json, schemas
+from ._accel import speedups
 from ._api import decode, encode
 from ._api_errors import ApiError, ApiErrorCode
 from ._dialect import declared_encoding
@@ -204,6 +205,12 @@ _MAX_NAMES: Final = 256
 
 def _fields(headers: Headers) -> dict[str, list[str]]:
     """Header values by lower-case name, in order."""
+    if speedups is not None and type(headers) is list:
+        # The compiled loop, for ASGI's list of byte pairs whose names are in
+        # _NAMES already; None for anything else, which the loop below reads.
+        compiled: dict[str, list[str]] | None = speedups.header_fields(headers, _NAMES)
+        if compiled is not None:
+            return compiled
     pairs: Iterable[tuple[str | bytes, str | bytes]]
     if isinstance(headers, (list, tuple)):  # ASGI's list: no ABC check
         pairs = headers

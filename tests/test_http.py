@@ -307,6 +307,46 @@ def test_headers_as_asgi_pairs() -> None:
     assert (request.token, request.response_format) == ("t", "xml")
 
 
+def _head_fields(headers: Any) -> tuple[str, Any]:
+    try:
+        head = read_head("POST", EDIT, headers)
+    except Exception as exc:  # the type is what must agree
+        return ("error", type(exc).__name__)
+    assert head is not None
+    return ("fields", head.fields)
+
+
+_HEADER_NAMES = st.sampled_from([b"content-type", b"Content-Type", b"ACCEPT", b"x-\xe9", b"host", b"authorization"])
+_HEADER_PAIRS = st.one_of(
+    st.tuples(_HEADER_NAMES, st.binary(max_size=12)),
+    st.lists(st.one_of(_HEADER_NAMES, st.binary(max_size=4)), min_size=2, max_size=2),  # a server's [name, value]
+    st.tuples(st.sampled_from(["content-type", "Accept"]), st.text(max_size=8)),  # str pairs: the pure loop's
+    st.tuples(_HEADER_NAMES),  # not a pair: refused alike
+)
+
+
+@pytest.mark.skipif(not codec.accelerated(), reason="pure run: no compiled header loop to compare")
+@given(st.lists(_HEADER_PAIRS, max_size=8))
+def test_the_compiled_header_loop_reads_asgi_headers_as_the_pure_one(headers: list[Any]) -> None:
+    with codec._accel.pure_path():
+        pure = _head_fields(headers)
+    # Twice: the first call may meet a name not cached yet (the pure loop
+    # caches it); the second reads every cached name in the compiled loop.
+    assert _head_fields(headers) == pure
+    assert _head_fields(headers) == pure
+
+
+def test_the_compiled_header_loop_is_the_one_asgi_headers_take() -> None:
+    headers = [(b"content-type", b"application/json"), (b"x-seen-twice", b"1"), (b"x-seen-twice", b"\xff")]
+    read_head("POST", EDIT, headers)  # caches the names
+    fields = {"content-type": ["application/json"], "x-seen-twice": ["1", "\xff"]}
+    assert dict(read_head("POST", EDIT, headers).fields) == fields  # type: ignore[union-attr]
+    if codec.accelerated():
+        uncached = {b"content-type": "content-type"}  # the other name is not in it: handed over
+        assert codec._accel.speedups.header_fields(headers, uncached) is None
+        assert codec._accel.speedups.header_fields(headers, codec.http._NAMES) == fields
+
+
 def test_an_empty_body_is_the_empty_request() -> None:
     request = read(b"", None, validate=False)
     assert (request.payload, request.request_format) == ({}, "json")
