@@ -675,6 +675,10 @@ def test_asgi_content_length_checks_without_a_server() -> None:
 
     ct = (b"content-type", b"application/json")
     assert asyncio.run(call([ct, (b"content-length", b"2, 2")]))[1]["error"] == 400
+    for digits in (b"\xb2", b"2\xb9", b"+2", b" 2x"):  # "²", "2¹": str.isdigit's, not a length
+        answer = asyncio.run(call([ct, (b"content-length", digits)]))[1]
+        assert (answer["error"], "is not a number" in answer["error_text"]) == (400, True), digits
+    assert asyncio.run(call([ct, (b"content-length", b" 2 ")]))[1]["error"] == 450  # padded: read as 2
     assert asyncio.run(call([ct, (b"content-length", b"2"), (b"content-length", b"3")]))[1]["error"] == 400
     status, body = asyncio.run(call([ct, (b"content-length", b"101")]))
     assert (status, body["error"]) == (200, 400)
