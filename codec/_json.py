@@ -2,9 +2,11 @@
 the spec), and the check of a Python value as JSON that the encoder and the
 HTTP layer share.
 
-The standard library's ``json`` is not used for writing because the dialect
-fixes the exact text (other implementations must produce the same bytes) and
-because ``json.dumps`` cannot write integers past CPython's digit limit.
+The dialect fixes the exact text (other implementations must produce the
+same bytes), so the writer here is the reference: ``json.dumps`` escapes less
+(it writes surrogates, U+FFFE and U+FFFF as they are) and cannot write
+integers past CPython's digit limit. Its C encoder writes every other text
+the same, so :func:`dumps` takes it first and checks for those cases.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import functools
 import json
 import math
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, TypeAlias
 
 from ._dialect import int_digits, int_to_str, str_to_int, surrogate_pair_at, too_many_digits
@@ -26,6 +28,7 @@ __all__ = [
     "brackets",
     "checked",
     "depth",
+    "document_text",
     "dumps",
     "error_line",
     "integer_text",
@@ -69,12 +72,74 @@ def _string(text: str) -> str:
     return '"' + _ESCAPE.sub(_escape_char, text) + '"'
 
 
+# The json module's C encoder (_C_CHUNKS), set to write §6's compact form: for checked
+# values (exact dicts with str keys, lists, str, finite floats, ints, bools,
+# None) its text is _written()'s, but where a string holds a surrogate,
+# U+FFFE or U+FFFF, which §6 escapes and it writes as they are (_RAW finds
+# them); an integer past CPython's digit limit makes it raise ValueError, and
+# a value of another type TypeError.
+# tests/test_json_reading.py holds the two writers equal.
+def _unencodable(value: Any) -> Any:
+    raise TypeError(f"{type(value).__name__} is not a JSON value")
+
+
+def _c_chunks() -> Callable[[Any, int], Sequence[str]]:
+    """The C encoder itself, made once (json.dumps makes one per call): the
+    text's chunks, to be joined."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # a Python without json's C accelerator
+        encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode
+        return lambda value, _: (encode(value),)
+    chunks: Callable[[Any, int], Sequence[str]] = make(
+        None, _unencodable, json.encoder.encode_basestring, None, ":", ",", False, False, False
+    )
+    return chunks
+
+
+_C_CHUNKS: Final = _c_chunks()
+_RAW: Final = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
 def dumps(value: Any, *, indent: str | None = None) -> str:
     """Write ``value`` as JSON: compact, in the canonical form of §6, or
     indented by ``indent`` per level.
 
     The caller has checked ``value`` (types, depth, finite floats).
     """
+    if indent is None and (type(value) is dict or type(value) is list):
+        try:
+            text = "".join(_C_CHUNKS(value, 0))
+        except (ValueError, TypeError):
+            pass  # an integer too long for int.__repr__, an unchecked value: the writer below decides
+        else:
+            if text.isascii() or _RAW.search(text) is None:
+                return text
+    return _written(value, indent)
+
+
+def document_text(document: Mapping[str, Any], limits: Limits) -> str:
+    """``dumps(checked(document, limits))``: a document as compact JSON, checked."""
+    compiled = _compiled() if speedups is _UNSET else speedups
+    if (
+        compiled is not None
+        and type(document) is dict
+        and compiled.plain_within(document, limits.max_depth, limits.max_int_digits)
+    ):
+        # checked()'s common case at C speed: plain values within the limits.
+        # What else checked() refuses (a surrogate pair in a string, a float
+        # that is not finite) sends the text on below, to checked().
+        try:
+            text = "".join(_C_CHUNKS(document, 0))
+        except ValueError:
+            pass
+        else:
+            if text.isascii() or _RAW.search(text) is None:
+                return text
+    return dumps(checked(document, limits))
+
+
+def _written(value: Any, indent: str | None = None) -> str:
+    """:func:`dumps` in Python: the reference writer."""
     if value is None:
         return "null"
     if value is True:
@@ -91,8 +156,8 @@ def dumps(value: Any, *, indent: str | None = None) -> str:
         return float.__repr__(float.__float__(value))
     if indent is None:
         if isinstance(value, dict):
-            return "{" + ",".join(_string(str.__str__(k)) + ":" + dumps(v) for k, v in value.items()) + "}"
-        return "[" + ",".join(dumps(v) for v in value) + "]"
+            return "{" + ",".join(_string(str.__str__(k)) + ":" + _written(v) for k, v in value.items()) + "}"
+        return "[" + ",".join(_written(v) for v in value) + "]"
     return _indented(value, indent, "\n")
 
 
@@ -107,7 +172,7 @@ def _indented(value: Any, indent: str, newline: str) -> str:
         if not value:
             return "[]"
         return "[" + inner + ("," + inner).join(_indented(v, indent, inner) for v in value) + newline + "]"
-    return dumps(value)
+    return _written(value)
 
 
 # Depth of a JSON text without parsing it: drop the strings, keep the brackets.

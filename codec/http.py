@@ -829,7 +829,7 @@ def render_response(
         ValueError: ``fmt`` is neither ``"json"`` nor ``"xml"``.
     """
     if fmt == "json":
-        return JSON_CONTENT_TYPE, _json.dumps(_json.checked(payload, limits)).encode("utf-8")
+        return JSON_CONTENT_TYPE, _json.document_text(payload, limits).encode("utf-8")
     if fmt == "xml":
         if endpoint is not None:
             try:
