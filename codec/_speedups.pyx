@@ -1295,16 +1295,38 @@ cdef enum:
     _SIZED_LEVELS = 16
 
 
+cdef enum:
+    # Past this many objects held for the caches (names and shapes), an
+    # _Events forgets them all before its next document: the tables are
+    # bounded anyway, and a server reading ever new names or shapes (a shape
+    # built per call, a document of unseen names) must not hold them forever.
+    _KEEP_MAX = 512
+    # A text buffer grown past this by a large document goes back to its
+    # first size after it: the spare is held between documents.
+    _BUF_KEEP = 1 << 16
+
+
 cdef class _Events(_Values):
-    """One decoding run over expat's events (the event route)."""
+    """The event route's reader: its handlers and caches.
+
+    One reader serves many documents (``begin`` ... ``finish``): its caches
+    (names, next siblings, members and kinds of shapes) are keyed by the
+    pointers of names and shapes, which ``keep`` holds, so an entry stays
+    valid until ``forget`` clears them together; a shape or name cannot die
+    and another object take its address while the reader keys by it. What a
+    document sets (frames, text, budget, limits, shape, result) is reset by
+    ``begin`` and released by ``finish``.
+    """
 
     cdef XML_Parser parser
     cdef _Frame* frames
-    cdef int frame_cap
+    cdef int frame_cap      # max_depth + 3: levels read before handing over
+    cdef int frames_size    # frames allocated (at least frame_cap)
     cdef _Frame* top
     cdef int level          # open elements
     cdef object shape
-    cdef list keep          # the names and shapes frames point to
+    cdef object root_shape  # the last document's shape, in keep
+    cdef list keep          # the names and shapes frames and caches point to
     cdef object document
     cdef bint stopped
     cdef object error       # an unexpected exception from a handler
@@ -1331,31 +1353,107 @@ cdef class _Events(_Values):
     cdef int info_kinds[64]
     cdef PyObject* info_items[64]
 
-    def __cinit__(self, object shape, limits):
-        self.max_depth = limits.max_depth
-        self.max_int_digits = limits.max_int_digits
-        self.budget = limits.max_elements
-        self.shape = shape
+    def __cinit__(self):
+        # Cython zeroes the object: every table starts empty.
         self.keep = []
-        # Elements nest at most max_depth + 1 deep in a document that decodes
-        # (§9); one more level is read before that hands over.
-        self.frame_cap = self.max_depth + 3
-        self.frames = <_Frame*>PyMem_Malloc(self.frame_cap * sizeof(_Frame))
         self.buf_cap = 256
         self.buf = <char*>PyMem_Malloc(self.buf_cap + 1)
-        if self.buf is NULL or self.frames is NULL:
+        if self.buf is NULL:
             raise MemoryError()
         self.buf[0] = 0
 
     def __dealloc__(self):
+        self.release()
+        PyMem_Free(self.frames)
+        PyMem_Free(self.buf)
+
+    cdef int forget(self) except -1:
+        """Empty the caches and let go of what they keyed by."""
+        memset(self.names, 0, sizeof(self.names))
+        memset(self.name_hashes, 0, sizeof(self.name_hashes))
+        memset(self.next_keys, 0, sizeof(self.next_keys))
+        memset(self.next_names, 0, sizeof(self.next_names))
+        memset(self.member_shapes, 0, sizeof(self.member_shapes))
+        memset(self.member_names, 0, sizeof(self.member_names))
+        memset(self.member_values, 0, sizeof(self.member_values))
+        memset(self.info_shapes, 0, sizeof(self.info_shapes))
+        memset(self.info_kinds, 0, sizeof(self.info_kinds))
+        memset(self.info_items, 0, sizeof(self.info_items))
+        self.root_shape = None
+        # Last: the tables no longer point into it when its objects go.
+        self.keep = []
+        return 0
+
+    cdef int begin(self, object shape, limits) except -1:
+        """Ready for a document read with ``shape`` and ``limits``."""
+        cdef _Frame* grown
+        cdef int cap
+        if len(self.keep) > _KEEP_MAX:
+            self.forget()
+        if shape is not None and shape is not self.root_shape:
+            # The caches key by the root shape's pointer too: held in keep
+            # like the member shapes, so it outlives its entries.
+            self.keep.append(shape)
+            self.root_shape = shape
+        self.max_depth = limits.max_depth
+        self.max_int_digits = limits.max_int_digits
+        self.budget = limits.max_elements
+        self.shape = shape
+        # Elements nest at most max_depth + 1 deep in a document that decodes
+        # (§9); one more level is read before that hands over. The frames
+        # kept from a document with a smaller max_depth are grown to that.
+        cap = self.max_depth + 3
+        if cap > self.frames_size:
+            grown = <_Frame*>PyMem_Realloc(self.frames, cap * sizeof(_Frame))
+            if grown is NULL:
+                raise MemoryError()
+            self.frames = grown
+            self.frames_size = cap
+        self.frame_cap = cap
+        self.top = NULL
+        self.level = 0
+        self.document = None
+        self.stopped = False
+        self.error = None
+        self.buf_len = 0
+        self.buf[0] = 0
+        self.segment = 0
+        # Sizes of the last document's objects are a hint only (how big a
+        # dict to make), but a document's reading starts from none, as it did
+        # with a reader per document.
+        memset(self.sizes, 0, sizeof(self.sizes))
+        return 0
+
+    cdef void release(self) noexcept:
+        """Let go of what the open elements own (a document handed over
+        midway leaves some open)."""
         cdef int i
         if self.frames is not NULL:
             for i in range(self.level):
                 _xdecref(self.frames[i].result)
                 _xdecref(self.frames[i].run_list)
                 _xdecref(self.frames[i].pending)
-        PyMem_Free(self.frames)
-        PyMem_Free(self.buf)
+                self.frames[i].result = NULL
+                self.frames[i].run_list = NULL
+                self.frames[i].pending = NULL
+        self.level = 0
+        self.top = NULL
+
+    cdef int finish(self) except -1:
+        """After a document, whatever its end: hold nothing of it but the caches."""
+        cdef char* shrunk
+        self.release()
+        self.document = None
+        self.error = None
+        self.shape = None
+        if self.buf_cap > _BUF_KEEP:
+            shrunk = <char*>PyMem_Realloc(self.buf, 256 + 1)
+            if shrunk is not NULL:
+                self.buf = shrunk
+                self.buf_cap = 256
+        self.buf_len = 0
+        self.buf[0] = 0
+        return 0
 
     cdef void stop(self) noexcept:
         """Hand over: no more events (the C API has no XML_StopParser, so the
@@ -1452,6 +1550,11 @@ cdef class _Events(_Values):
         found = (<object>shape).items
         items[0] = NULL if found is None else <PyObject*>found
         if self.info_shapes[slot] is NULL:
+            # The item shape is kept alive by ``shape`` as long as nobody
+            # reassigns shape.items; held here too, as frames and the member
+            # cache may key by it.
+            if found is not None:
+                self.keep.append(found)
             self.info_shapes[slot] = shape
             self.info_kinds[slot] = code
             self.info_items[slot] = items[0]
@@ -1781,6 +1884,38 @@ cdef void _on_doctype(void* data, const char* name, const char* sysid, const cha
     (<_Events>data).stop()
 
 
+# The reader a finished document leaves for the next one, so that a server
+# reading the same kinds of documents makes their names and looks up their
+# members once. A decode takes it (leaving None) and gives it back when done;
+# a decode that finds None (another thread's decode is running inside a
+# handler's Python code, or a nested decode from a finalizer) reads with a
+# reader of its own. No lock: the take and the give are each a read and a
+# write of this C global with no Python code between them, so under the GIL
+# no other thread can run in the middle, and a reader is never in two
+# decodes at once.
+cdef _Events _spare = None
+
+
+cdef _Events _take_events(object shape, limits):
+    global _spare
+    cdef _Events events = _spare
+    if events is None:
+        events = _Events()
+    else:
+        _spare = None
+    events.begin(shape, limits)
+    return events
+
+
+cdef int _give_events(_Events events) except -1:
+    global _spare
+    events.finish()
+    # Another decode's reader may be there already (it finished first while
+    # this one ran): either serves; this one replaces it.
+    _spare = events
+    return 0
+
+
 def decode_bytes(bytes raw, shape, limits):
     """The dict of a document (bytes as _decode._prepare returns them:
     UTF-8, no BOM, the prolog checked), read from expat's events with no
@@ -1813,7 +1948,11 @@ def decode_bytes(bytes raw, shape, limits):
     max_elements = limits.max_elements
     if len(raw) // 4 >= max_elements and _start_tags(raw, len(raw)) > max_elements:
         return None  # the pure path counts them again and says where
-    return _Events(shape, limits).run(raw)
+    cdef _Events events = _take_events(shape, limits)
+    try:
+        return events.run(raw)
+    finally:
+        _give_events(events)
 
 
 cdef Py_ssize_t _start_tags(const char* s, Py_ssize_t n) noexcept nogil:
@@ -2180,7 +2319,7 @@ def decode_plain(bytes raw, shape, limits):
     max_elements = limits.max_elements
     if n // 4 >= max_elements and _start_tags(<const char*>s, n) > max_elements:
         return None
-    events = _Events(shape, limits)
+    events = _take_events(shape, limits)
     try:
         while i < n:
             c = s[i]
@@ -2246,8 +2385,10 @@ def decode_plain(bytes raw, shape, limits):
                 continue
             if events.take_text(<const char*>s + start, <int>(i - start)):
                 return None
+        if not done or level != 0 or type(events.document) is not dict:
+            return None
+        return events.document
     except _HandOver:
         return None
-    if not done or level != 0 or type(events.document) is not dict:
-        return None
-    return events.document
+    finally:
+        _give_events(events)
