@@ -1976,9 +1976,15 @@ cdef Py_ssize_t _start_tags(const char* s, Py_ssize_t n) noexcept nogil:
 cdef bint _plain_within(object value, Py_ssize_t depth, Py_ssize_t max_depth, Py_ssize_t bits) except -1:
     cdef type kind = type(value)
     cdef object key, child
+    cdef int overflow
     if kind is str or kind is float or kind is bool or value is None:
         return True
     if kind is int:
+        if bits >= 64:
+            # Most integers fit a long long, so within 64 bits: no method call.
+            PyLong_AsLongLongAndOverflow(value, &overflow)
+            if not overflow:
+                return True
         return (<object>value).bit_length() <= bits
     if depth > max_depth:
         return False

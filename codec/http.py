@@ -385,7 +385,7 @@ def endpoint_from_path(path: str, *, raw_path: str | None = None) -> str | None:
 
 
 @lru_cache(maxsize=1024)  # a server sees the same few paths over and over; refusals are not cached
-def _endpoint(path: str, raw_path: str | None) -> str | None:
+def _endpoint(path: str, raw_path: str | None = None) -> str | None:
     paths = (path,) if raw_path is None else (path, raw_path)
     plain = all(_CANONICAL.fullmatch(candidate) is not None for candidate in paths)
     if not plain:
@@ -620,7 +620,7 @@ def read_head(
     fields = _fields(headers)
     try:
         if len(path) <= 200 and (raw_path is None or raw_path == path):  # endpoint_from_path's common case
-            endpoint = _endpoint(path, None)
+            endpoint = _endpoint(path)  # one str argument: the cache's key is the str itself
         else:
             endpoint = endpoint_from_path(path, raw_path=raw_path)
     except HttpError as error:
