@@ -1918,6 +1918,9 @@ cdef class JsonHooks:
         anything else, which json's scanner and the hooks then read (and
         refuse, word for word). The value is the one they would give."""
         cdef _Cursor cursor
+        _ready(text)  # a legacy string (3.10, 3.11) gets its kind and data
+        cursor.kind = _str_kind(text)
+        cursor.data = _str_data(text)
         cursor.pos = _read_space(text, 0, len(text))
         cursor.n = len(text)
         cursor.short = self._short if self._short < 18 else 18
@@ -1933,8 +1936,113 @@ cdef struct _Cursor:
     Py_ssize_t pos
     Py_ssize_t n
     Py_ssize_t short
+    int kind           # the text's PyUnicode kind and data (the key table reads them)
+    const void* data
 
 cdef object _HAND = object()  # "hand over": not a value of any JSON text
+
+
+cdef extern from "Python.h":
+    int _ready "__Pyx_PyUnicode_READY"(object) except -1
+    int _str_kind "PyUnicode_KIND"(object)
+    const void* _str_data "PyUnicode_DATA"(object)
+    Py_ssize_t _str_length "PyUnicode_GET_LENGTH"(PyObject*)
+    int _kind_of "PyUnicode_KIND"(PyObject*)
+    const void* _data_of "PyUnicode_DATA"(PyObject*)
+    Py_UCS4 _str_read "PyUnicode_READ"(int, const void*, Py_ssize_t) noexcept nogil
+    object _substring "PyUnicode_Substring"(object, Py_ssize_t, Py_ssize_t)
+    void _key_incref "Py_INCREF"(PyObject*)
+    void _key_xdecref "Py_XDECREF"(PyObject*)
+
+
+# --- the key table: a server reads the same member names in every request ------
+# A short key (at most _KEY_MAX characters) is looked up in a fixed table of
+# the keys read last, by a hash of its characters and length; when the slot
+# holds a string of exactly those characters, that string is the key (its
+# hash already computed, no string made or freed), otherwise a new one is
+# made and replaces the slot's. Values are never taken from the table.
+#
+# The table holds a reference to each string in it. It is read and written
+# only with the GIL held, and nothing between a look-up and its store runs
+# Python code or lets the GIL go: PyUnicode_Substring makes an exact str,
+# which is not tracked by the garbage collector (so no collection runs), and
+# the string a store replaces is an exact str, whose deallocation runs no
+# Python code either. So no other thread sees a slot half written, and a
+# string is freed only after the slot no longer points to it.
+
+cdef enum:
+    _KEY_SLOTS = 512   # a power of two
+    _KEY_MAX = 64
+
+cdef PyObject* _keys[_KEY_SLOTS]  # strong references, or NULL
+
+
+cdef inline bint _same_chars(PyObject* cached, int kind, const void* data, Py_ssize_t start,
+                             Py_ssize_t length) noexcept:
+    # Whether the string ``cached`` (of ``length`` characters) is the text's
+    # characters from ``start``: equal code points, whatever the two kinds.
+    cdef int cached_kind = _kind_of(cached)
+    cdef const void* cached_data = _data_of(cached)
+    cdef Py_ssize_t i
+    if cached_kind == kind:
+        return memcmp(cached_data, <const char*>data + start * kind, length * kind) == 0
+    for i in range(length):
+        if _str_read(cached_kind, cached_data, i) != _str_read(kind, data, start + i):
+            return False
+    return True
+
+
+cdef object _read_key(str text, _Cursor* cursor):
+    # At the opening quote of a member name: as _read_string, but a short
+    # name comes from the key table (see above).
+    cdef int kind = cursor.kind
+    cdef const void* data = cursor.data
+    cdef const unsigned char* bytes1 = <const unsigned char*>data
+    cdef Py_ssize_t start = cursor.pos + 1
+    cdef Py_ssize_t i = start
+    cdef Py_ssize_t n = cursor.n
+    cdef Py_ssize_t length
+    cdef Py_UCS4 c
+    cdef size_t h = 2166136261u  # FNV-1a over the code points, then the length
+    cdef PyObject** slot
+    cdef PyObject* old
+    if kind == 1:  # the usual text: one byte a character
+        while True:
+            if i >= n:
+                return _HAND
+            c = bytes1[i]
+            if c == u'"':
+                break
+            if c == u'\\' or c < 0x20:
+                return _HAND  # escapes and control characters: json's
+            h = (h ^ <size_t>c) * 16777619u
+            i += 1
+    else:
+        while True:
+            if i >= n:
+                return _HAND
+            c = _str_read(kind, data, i)
+            if c == u'"':
+                break
+            if c == u'\\' or c < 0x20:
+                return _HAND
+            h = (h ^ <size_t>c) * 16777619u
+            i += 1
+    cursor.pos = i + 1
+    length = i - start
+    if length > _KEY_MAX:
+        return _substring(text, start, i)
+    h = (h ^ <size_t>length) * 16777619u
+    slot = &_keys[(h ^ (h >> 16)) & (_KEY_SLOTS - 1)]
+    old = slot[0]
+    # The characters are compared, not the hash: keys of a slot differ often.
+    if old != NULL and _str_length(old) == length and _same_chars(old, kind, data, start, length):
+        return <object>old
+    key = _substring(text, start, i)
+    _key_incref(<PyObject*>key)
+    slot[0] = <PyObject*>key
+    _key_xdecref(old)  # after the slot is rewritten; an exact str: no Python code runs
+    return key
 
 
 cdef inline Py_ssize_t _read_space(str text, Py_ssize_t pos, Py_ssize_t n):
@@ -2036,7 +2144,7 @@ cdef object _read_value(str text, _Cursor* cursor, int depth):
             if pos >= n or text[pos] != u'"':
                 return _HAND
             cursor.pos = pos
-            key = _read_string(text, cursor)
+            key = _read_key(text, cursor)
             if key is _HAND:
                 return _HAND
             pos = _read_space(text, cursor.pos, n)
