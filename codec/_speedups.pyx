@@ -1957,33 +1957,49 @@ cdef extern from "Python.h":
 
 # --- the key table: a server reads the same member names in every request ------
 # A short key (at most _KEY_MAX characters) is looked up in a fixed table of
-# the keys read last, by a hash of its characters and length; when the slot
-# holds a string of exactly those characters, that string is the key (its
-# hash already computed, no string made or freed), otherwise a new one is
-# made and replaces the slot's. Values are never taken from the table.
+# the keys read last: a hash of its characters and length picks a bucket of
+# two entries, the last two keys of that hash read (the later one first, so
+# that two names of one request sharing a bucket both stay). An entry whose
+# string has exactly the key's characters gives the key (its hash already
+# computed, no string made or freed); otherwise a new string is made and
+# takes the bucket's first entry, the first moving to the second. Values are
+# never taken from the table. Each entry keeps a check (the length and 8
+# bits of the hash) so that most other keys are told apart without reading
+# their strings; the characters are compared whenever the check matches.
 #
 # The table holds a reference to each string in it. It is read and written
 # only with the GIL held, and nothing between a look-up and its store runs
 # Python code or lets the GIL go: PyUnicode_Substring makes an exact str,
 # which is not tracked by the garbage collector (so no collection runs), and
-# the string a store replaces is an exact str, whose deallocation runs no
-# Python code either. So no other thread sees a slot half written, and a
-# string is freed only after the slot no longer points to it.
+# the string a store drops is an exact str, whose deallocation runs no Python
+# code either. So no other thread sees a bucket half written, and a string is
+# freed only after the table no longer points to it.
 
 cdef enum:
-    _KEY_SLOTS = 512   # a power of two
+    _KEY_BITS = 9      # 512 buckets of 2 entries
     _KEY_MAX = 64
 
-cdef PyObject* _keys[_KEY_SLOTS]  # strong references, or NULL
+cdef struct _KeyEntry:
+    PyObject* key      # a strong reference, or NULL
+    unsigned int check
+
+cdef _KeyEntry _keys[1 << _KEY_BITS][2]
 
 
 cdef inline bint _same_chars(PyObject* cached, int kind, const void* data, Py_ssize_t start,
                              Py_ssize_t length) noexcept:
-    # Whether the string ``cached`` (of ``length`` characters) is the text's
-    # characters from ``start``: equal code points, whatever the two kinds.
+    # Whether the string ``cached`` is the text's ``length`` characters from
+    # ``start``: the same length and code points, whatever the two kinds.
     cdef int cached_kind = _kind_of(cached)
     cdef const void* cached_data = _data_of(cached)
     cdef Py_ssize_t i
+    if _str_length(cached) != length:
+        return False
+    if cached_kind == 1 and kind == 1:  # the usual case, too short for a call to memcmp
+        for i in range(length):
+            if (<const unsigned char*>cached_data)[i] != (<const unsigned char*>data)[start + i]:
+                return False
+        return True
     if cached_kind == kind:
         return memcmp(cached_data, <const char*>data + start * kind, length * kind) == 0
     for i in range(length):
@@ -2003,8 +2019,10 @@ cdef object _read_key(str text, _Cursor* cursor):
     cdef Py_ssize_t n = cursor.n
     cdef Py_ssize_t length
     cdef Py_UCS4 c
-    cdef size_t h = 2166136261u  # FNV-1a over the code points, then the length
-    cdef PyObject** slot
+    cdef unsigned long long h = 0  # rotate and xor each code point in (cheap), then mix once
+    cdef unsigned int check
+    cdef _KeyEntry* bucket
+    cdef _KeyEntry entry
     cdef PyObject* old
     if kind == 1:  # the usual text: one byte a character
         while True:
@@ -2015,7 +2033,7 @@ cdef object _read_key(str text, _Cursor* cursor):
                 break
             if c == u'\\' or c < 0x20:
                 return _HAND  # escapes and control characters: json's
-            h = (h ^ <size_t>c) * 16777619u
+            h = ((h << 5) | (h >> 59)) ^ <unsigned long long>c
             i += 1
     else:
         while True:
@@ -2026,22 +2044,29 @@ cdef object _read_key(str text, _Cursor* cursor):
                 break
             if c == u'\\' or c < 0x20:
                 return _HAND
-            h = (h ^ <size_t>c) * 16777619u
+            h = ((h << 5) | (h >> 59)) ^ <unsigned long long>c
             i += 1
     cursor.pos = i + 1
     length = i - start
     if length > _KEY_MAX:
         return _substring(text, start, i)
-    h = (h ^ <size_t>length) * 16777619u
-    slot = &_keys[(h ^ (h >> 16)) & (_KEY_SLOTS - 1)]
-    old = slot[0]
-    # The characters are compared, not the hash: keys of a slot differ often.
-    if old != NULL and _str_length(old) == length and _same_chars(old, kind, data, start, length):
-        return <object>old
+    h = (h ^ <unsigned long long>length) * 0x9E3779B97F4A7C15ull
+    bucket = _keys[h >> (64 - _KEY_BITS)]  # the top bits: the best mixed
+    check = <unsigned int>(length << 8) | <unsigned int>((h >> 32) & 0xFF)
+    if bucket[0].check == check and bucket[0].key != NULL and _same_chars(bucket[0].key, kind, data, start, length):
+        return <object>bucket[0].key
+    if bucket[1].check == check and bucket[1].key != NULL and _same_chars(bucket[1].key, kind, data, start, length):
+        entry = bucket[1]
+        bucket[1] = bucket[0]
+        bucket[0] = entry
+        return <object>entry.key
     key = _substring(text, start, i)
     _key_incref(<PyObject*>key)
-    slot[0] = <PyObject*>key
-    _key_xdecref(old)  # after the slot is rewritten; an exact str: no Python code runs
+    old = bucket[1].key
+    bucket[1] = bucket[0]
+    bucket[0].key = <PyObject*>key
+    bucket[0].check = check
+    _key_xdecref(old)  # after the bucket is rewritten; an exact str: no Python code runs
     return key
 
 
