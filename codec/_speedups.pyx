@@ -677,6 +677,7 @@ from lxml.includes cimport tree
 from cpython.pycapsule cimport PyCapsule_Import
 from cpython.unicode cimport PyUnicode_DecodeUTF8
 from libc.string cimport memcmp, memset, strcmp
+from libc.stdint cimport uint16_t, uint32_t
 
 import os as _os
 import re as _re
@@ -1921,6 +1922,8 @@ cdef class JsonHooks:
         _ready(text)  # a legacy string (3.10, 3.11) gets its kind and data
         cursor.kind = _str_kind(text)
         cursor.data = _str_data(text)
+        cursor.hits = 0
+        cursor.stores = 0
         cursor.pos = _read_space(text, 0, len(text))
         cursor.n = len(text)
         cursor.short = self._short if self._short < 18 else 18
@@ -1938,6 +1941,8 @@ cdef struct _Cursor:
     Py_ssize_t short
     int kind           # the text's PyUnicode kind and data (the key table reads them)
     const void* data
+    Py_ssize_t hits    # keys this text took from the key table
+    Py_ssize_t stores  # and keys it put in
 
 cdef object _HAND = object()  # "hand over": not a value of any JSON text
 
@@ -1966,6 +1971,8 @@ cdef extern from "Python.h":
 # never taken from the table. Each entry keeps a check (the length and 8
 # bits of the hash) so that most other keys are told apart without reading
 # their strings; the characters are compared whenever the check matches.
+# A text that brings mostly new keys stops storing them after its first 64
+# (replacing entries that no later text finds would only churn the table).
 #
 # The table holds a reference to each string in it. It is read and written
 # only with the GIL held, and nothing between a look-up and its store runs
@@ -1974,6 +1981,22 @@ cdef extern from "Python.h":
 # the string a store drops is an exact str, whose deallocation runs no Python
 # code either. So no other thread sees a bucket half written, and a string is
 # freed only after the table no longer points to it.
+
+cdef extern from *:
+    """
+    #include <stdint.h>
+    #include <string.h>
+    /* Eight bytes as one word, the first in the low bits, on every platform. */
+    static inline uint64_t altcraft_key_word(const unsigned char* p) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+    #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        w = __builtin_bswap64(w);
+    #endif
+        return w;
+    }
+    """
+    unsigned long long _key_word "altcraft_key_word"(const unsigned char*) noexcept nogil
 
 cdef enum:
     _KEY_BITS = 9      # 512 buckets of 2 entries
@@ -2016,10 +2039,13 @@ cdef object _read_key(str text, _Cursor* cursor):
     cdef const unsigned char* bytes1 = <const unsigned char*>data
     cdef Py_ssize_t start = cursor.pos + 1
     cdef Py_ssize_t i = start
+    cdef Py_ssize_t j
     cdef Py_ssize_t n = cursor.n
     cdef Py_ssize_t length
     cdef Py_UCS4 c
-    cdef unsigned long long h = 0  # rotate and xor each code point in (cheap), then mix once
+    cdef unsigned long long h = 0
+    cdef unsigned long long word
+    cdef int shift
     cdef unsigned int check
     cdef _KeyEntry* bucket
     cdef _KeyEntry entry
@@ -2033,34 +2059,71 @@ cdef object _read_key(str text, _Cursor* cursor):
                 break
             if c == u'\\' or c < 0x20:
                 return _HAND  # escapes and control characters: json's
-            h = ((h << 5) | (h >> 59)) ^ <unsigned long long>c
+            i += 1
+    elif kind == 2:
+        while True:
+            if i >= n:
+                return _HAND
+            c = (<const uint16_t*>data)[i]
+            if c == u'"':
+                break
+            if c == u'\\' or c < 0x20:
+                return _HAND
             i += 1
     else:
         while True:
             if i >= n:
                 return _HAND
-            c = _str_read(kind, data, i)
+            c = (<const uint32_t*>data)[i]
             if c == u'"':
                 break
             if c == u'\\' or c < 0x20:
                 return _HAND
-            h = ((h << 5) | (h >> 59)) ^ <unsigned long long>c
             i += 1
     cursor.pos = i + 1
     length = i - start
     if length > _KEY_MAX:
         return _substring(text, start, i)
+    # The hash, of the code points alone (a key hashes alike in texts of
+    # every kind): eight at a time xored into a word at bits 0, 8, ..., 56,
+    # each word rotated and xored in, then the length, then one mixing
+    # multiplication. A pass apart from the scan, so that long keys cost no
+    # hashing; in a one-byte text each word is one load.
+    j = start
+    word = 0
+    shift = 0
+    if kind == 1:
+        while j + 8 <= i:
+            h = ((h << 7) | (h >> 57)) ^ _key_word(bytes1 + j)
+            j += 8
+        if j < i and j + 8 <= n:  # the last few: one load within the text, masked
+            word = _key_word(bytes1 + j) & ((<unsigned long long>1 << (8 * (i - j))) - 1)
+            j = i
+    while j < i:
+        word ^= <unsigned long long>_str_read(kind, data, j) << shift
+        j += 1
+        shift += 8
+        if shift == 64:
+            h = ((h << 7) | (h >> 57)) ^ word
+            word = 0
+            shift = 0
+    h = ((h << 7) | (h >> 57)) ^ word
     h = (h ^ <unsigned long long>length) * 0x9E3779B97F4A7C15ull
     bucket = _keys[h >> (64 - _KEY_BITS)]  # the top bits: the best mixed
     check = <unsigned int>(length << 8) | <unsigned int>((h >> 32) & 0xFF)
     if bucket[0].check == check and bucket[0].key != NULL and _same_chars(bucket[0].key, kind, data, start, length):
+        cursor.hits += 1
         return <object>bucket[0].key
     if bucket[1].check == check and bucket[1].key != NULL and _same_chars(bucket[1].key, kind, data, start, length):
+        cursor.hits += 1
         entry = bucket[1]
         bucket[1] = bucket[0]
         bucket[0] = entry
         return <object>entry.key
     key = _substring(text, start, i)
+    if cursor.stores >= 64 and cursor.hits < cursor.stores:
+        return key  # a text of many keys not seen before: storing them all would only churn
+    cursor.stores += 1
     _key_incref(<PyObject*>key)
     old = bucket[1].key
     bucket[1] = bucket[0]

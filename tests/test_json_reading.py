@@ -284,9 +284,14 @@ def test_keys_read_alike_across_calls() -> None:
     # first keys again.
     for pad in _PADS:
         for low in (0x30, 0xC0, 0x4E00, 0x1F600):  # one code point each of the kinds
-            ends = [chr(low + i // 40) + chr(low + i % 40) for i in range(1500)]
+            ends = [chr(low + i // 60) + chr(low + i % 60) for i in range(3000)]
             head = chr(low + 1) * 8
             texts += [_object_text([(head + end, 1), (end + head, 2)], pad) for end in ends]
+    # Texts of many keys each, new and seen before (the reader stops storing
+    # the keys of a text that brings mostly new ones).
+    wide = [(f"w{i}", i) for i in range(3000)]
+    texts += [_object_text(wide, pad) for pad in _PADS]
+    texts += [_object_text(wide[::-1] + [(key, 0) for key in _KEY_BASES], pad) for pad in _PADS]
     texts += [_object_text([(key, 0)], pad) for pad in reversed(_PADS) for key in _KEY_BASES]
     for text in texts:
         _reads_as_json_does(text)
