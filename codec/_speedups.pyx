@@ -677,6 +677,7 @@ from lxml.includes cimport tree
 from cpython.pycapsule cimport PyCapsule_Import
 from cpython.unicode cimport PyUnicode_DecodeUTF8
 from libc.string cimport memcmp, memset, strcmp
+from libc.stdint cimport uint16_t, uint32_t
 
 import os as _os
 import re as _re
@@ -2101,6 +2102,11 @@ cdef class JsonHooks:
         anything else, which json's scanner and the hooks then read (and
         refuse, word for word). The value is the one they would give."""
         cdef _Cursor cursor
+        _ready(text)  # a legacy string (3.10, 3.11) gets its kind and data
+        cursor.kind = _str_kind(text)
+        cursor.data = _str_data(text)
+        cursor.hits = 0
+        cursor.stores = 0
         cursor.pos = _read_space(text, 0, len(text))
         cursor.n = len(text)
         cursor.short = self._short if self._short < 18 else 18
@@ -2116,8 +2122,198 @@ cdef struct _Cursor:
     Py_ssize_t pos
     Py_ssize_t n
     Py_ssize_t short
+    int kind           # the text's PyUnicode kind and data (the key table reads them)
+    const void* data
+    Py_ssize_t hits    # keys this text took from the key table
+    Py_ssize_t stores  # and keys it put in
 
 cdef object _HAND = object()  # "hand over": not a value of any JSON text
+
+
+cdef extern from "Python.h":
+    int _ready "__Pyx_PyUnicode_READY"(object) except -1
+    int _str_kind "PyUnicode_KIND"(object)
+    const void* _str_data "PyUnicode_DATA"(object)
+    Py_ssize_t _str_length "PyUnicode_GET_LENGTH"(PyObject*)
+    int _kind_of "PyUnicode_KIND"(PyObject*)
+    const void* _data_of "PyUnicode_DATA"(PyObject*)
+    Py_UCS4 _str_read "PyUnicode_READ"(int, const void*, Py_ssize_t) noexcept nogil
+    object _substring "PyUnicode_Substring"(object, Py_ssize_t, Py_ssize_t)
+    void _key_incref "Py_INCREF"(PyObject*)
+    void _key_xdecref "Py_XDECREF"(PyObject*)
+
+
+# --- the key table: a server reads the same member names in every request ------
+# A short key (at most _KEY_MAX characters) is looked up in a fixed table of
+# the keys read last: a hash of its characters and length picks a bucket of
+# two entries, the last two keys of that hash read (the later one first, so
+# that two names of one request sharing a bucket both stay). An entry whose
+# string has exactly the key's characters gives the key (its hash already
+# computed, no string made or freed); otherwise a new string is made and
+# takes the bucket's first entry, the first moving to the second. Values are
+# never taken from the table. Each entry keeps a check (the length and 8
+# bits of the hash) so that most other keys are told apart without reading
+# their strings; the characters are compared whenever the check matches.
+# A text that brings mostly new keys stops storing them after its first 64
+# (replacing entries that no later text finds would only churn the table).
+#
+# The table holds a reference to each string in it. It is read and written
+# only with the GIL held, and nothing between a look-up and its store runs
+# Python code or lets the GIL go: PyUnicode_Substring makes an exact str,
+# which is not tracked by the garbage collector (so no collection runs), and
+# the string a store drops is an exact str, whose deallocation runs no Python
+# code either. So no other thread sees a bucket half written, and a string is
+# freed only after the table no longer points to it.
+
+cdef extern from *:
+    """
+    #include <stdint.h>
+    #include <string.h>
+    /* Eight bytes as one word, the first in the low bits, on every platform. */
+    static inline uint64_t altcraft_key_word(const unsigned char* p) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+    #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+        w = __builtin_bswap64(w);
+    #endif
+        return w;
+    }
+    """
+    unsigned long long _key_word "altcraft_key_word"(const unsigned char*) noexcept nogil
+
+cdef enum:
+    _KEY_BITS = 9      # 512 buckets of 2 entries
+    _KEY_MAX = 64
+
+cdef struct _KeyEntry:
+    PyObject* key      # a strong reference, or NULL
+    unsigned int check
+
+cdef _KeyEntry _keys[1 << _KEY_BITS][2]
+
+
+cdef inline bint _same_chars(PyObject* cached, int kind, const void* data, Py_ssize_t start,
+                             Py_ssize_t length) noexcept:
+    # Whether the string ``cached`` is the text's ``length`` characters from
+    # ``start``: the same length and code points, whatever the two kinds.
+    cdef int cached_kind = _kind_of(cached)
+    cdef const void* cached_data = _data_of(cached)
+    cdef Py_ssize_t i
+    if _str_length(cached) != length:
+        return False
+    if cached_kind == 1 and kind == 1:  # the usual case, too short for a call to memcmp
+        for i in range(length):
+            if (<const unsigned char*>cached_data)[i] != (<const unsigned char*>data)[start + i]:
+                return False
+        return True
+    if cached_kind == kind:
+        return memcmp(cached_data, <const char*>data + start * kind, length * kind) == 0
+    for i in range(length):
+        if _str_read(cached_kind, cached_data, i) != _str_read(kind, data, start + i):
+            return False
+    return True
+
+
+cdef object _read_key(str text, _Cursor* cursor):
+    # At the opening quote of a member name: as _read_string, but a short
+    # name comes from the key table (see above).
+    cdef int kind = cursor.kind
+    cdef const void* data = cursor.data
+    cdef const unsigned char* bytes1 = <const unsigned char*>data
+    cdef Py_ssize_t start = cursor.pos + 1
+    cdef Py_ssize_t i = start
+    cdef Py_ssize_t j
+    cdef Py_ssize_t n = cursor.n
+    cdef Py_ssize_t length
+    cdef Py_UCS4 c
+    cdef unsigned long long h = 0
+    cdef unsigned long long word
+    cdef int shift
+    cdef unsigned int check
+    cdef _KeyEntry* bucket
+    cdef _KeyEntry entry
+    cdef PyObject* old
+    if kind == 1:  # the usual text: one byte a character
+        while True:
+            if i >= n:
+                return _HAND
+            c = bytes1[i]
+            if c == u'"':
+                break
+            if c == u'\\' or c < 0x20:
+                return _HAND  # escapes and control characters: json's
+            i += 1
+    elif kind == 2:
+        while True:
+            if i >= n:
+                return _HAND
+            c = (<const uint16_t*>data)[i]
+            if c == u'"':
+                break
+            if c == u'\\' or c < 0x20:
+                return _HAND
+            i += 1
+    else:
+        while True:
+            if i >= n:
+                return _HAND
+            c = (<const uint32_t*>data)[i]
+            if c == u'"':
+                break
+            if c == u'\\' or c < 0x20:
+                return _HAND
+            i += 1
+    cursor.pos = i + 1
+    length = i - start
+    if length > _KEY_MAX:
+        return _substring(text, start, i)
+    # The hash, of the code points alone (a key hashes alike in texts of
+    # every kind): eight at a time xored into a word at bits 0, 8, ..., 56,
+    # each word rotated and xored in, then the length, then one mixing
+    # multiplication. A pass apart from the scan, so that long keys cost no
+    # hashing; in a one-byte text each word is one load.
+    j = start
+    word = 0
+    shift = 0
+    if kind == 1:
+        while j + 8 <= i:
+            h = ((h << 7) | (h >> 57)) ^ _key_word(bytes1 + j)
+            j += 8
+        if j < i and j + 8 <= n:  # the last few: one load within the text, masked
+            word = _key_word(bytes1 + j) & ((<unsigned long long>1 << (8 * (i - j))) - 1)
+            j = i
+    while j < i:
+        word ^= <unsigned long long>_str_read(kind, data, j) << shift
+        j += 1
+        shift += 8
+        if shift == 64:
+            h = ((h << 7) | (h >> 57)) ^ word
+            word = 0
+            shift = 0
+    h = ((h << 7) | (h >> 57)) ^ word
+    h = (h ^ <unsigned long long>length) * 0x9E3779B97F4A7C15ull
+    bucket = _keys[h >> (64 - _KEY_BITS)]  # the top bits: the best mixed
+    check = <unsigned int>(length << 8) | <unsigned int>((h >> 32) & 0xFF)
+    if bucket[0].check == check and bucket[0].key != NULL and _same_chars(bucket[0].key, kind, data, start, length):
+        cursor.hits += 1
+        return <object>bucket[0].key
+    if bucket[1].check == check and bucket[1].key != NULL and _same_chars(bucket[1].key, kind, data, start, length):
+        cursor.hits += 1
+        entry = bucket[1]
+        bucket[1] = bucket[0]
+        bucket[0] = entry
+        return <object>entry.key
+    key = _substring(text, start, i)
+    if cursor.stores >= 64 and cursor.hits < cursor.stores:
+        return key  # a text of many keys not seen before: storing them all would only churn
+    cursor.stores += 1
+    _key_incref(<PyObject*>key)
+    old = bucket[1].key
+    bucket[1] = bucket[0]
+    bucket[0].key = <PyObject*>key
+    bucket[0].check = check
+    _key_xdecref(old)  # after the bucket is rewritten; an exact str: no Python code runs
+    return key
 
 
 cdef inline Py_ssize_t _read_space(str text, Py_ssize_t pos, Py_ssize_t n):
@@ -2219,7 +2415,7 @@ cdef object _read_value(str text, _Cursor* cursor, int depth):
             if pos >= n or text[pos] != u'"':
                 return _HAND
             cursor.pos = pos
-            key = _read_string(text, cursor)
+            key = _read_key(text, cursor)
             if key is _HAND:
                 return _HAND
             pos = _read_space(text, cursor.pos, n)

@@ -221,3 +221,103 @@ def test_generated_values_read_alike_in_every_spelling(value: Any) -> None:
     for text in (json.dumps(value, separators=(",", ":")), json.dumps(value, ensure_ascii=False, indent="\t")):
         fast, pure = _both(text)
         assert fast == pure
+
+
+# --- the key table: member names shared across calls --------------------------
+# The compiled reader keeps the short member names it read last and gives the
+# same string again for the same characters. Whatever the table holds, every
+# text must still read as the pure reader and json.loads read it: keys of
+# every string kind, keys alike but in their last character or in the high
+# bits of one (the table's hash slots are few, so some of these share one),
+# equal keys in texts of different kinds, more keys than the table holds.
+
+_KEY_BASES = [
+    *("a", "b", "ab", "ba", "", " ", "a" * 63, "a" * 64, "a" * 65, "a" * 64 + "b"),
+    *("\u00e9", "\u00e8", "a\u00e9", "\u00e9a", "\u0161", "\u0261", "\u4e2d", "\u4e2e", "\ufffd"),
+    *("\U0001f600", "\U0001f601", "a\U0001f600", "\U00010061", "\U00020061", "\ud800", "\udfff"),
+    *("token", "tokem", "tokeo", "profile_id", "profile_a", "profile_b", "rel_id", "rel_ie"),
+]
+# Keys differing from "key" only in the last character, across every kind.
+_KEY_BASES += ["key" + chr(code) for code in (0x61, 0x62, 0xE1, 0x161, 0x261, 0x4E61, 0x10061, 0x1F661)]
+# Padding that raises the text's kind without touching the keys.
+_PADS = ["", "\u00ff", "\u4e2d", "\U0001f600"]
+
+
+def _object_text(pairs: list[tuple[str, Any]], pad: str) -> str:
+    members = [
+        f"{json.dumps(key, ensure_ascii=False)}: {json.dumps(value, ensure_ascii=False)}" for key, value in pairs
+    ]
+    if pad:
+        members.append(f'"pad{len(pairs)}": "{pad}"')
+    return "{" + ", ".join(members) + "}"
+
+
+def _reads_as_json_does(text: str) -> None:
+    fast, pure = _both(text)
+    assert fast == pure
+    if fast[0] == "value":
+        assert fast == ("value", _typed(json.loads(text)))
+        value = _json.reader(4300, compiled=True)(text)
+        stack = [value]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                assert all(type(key) is str for key in item)
+                stack.extend(item.values())
+            elif isinstance(item, list):
+                stack.extend(item)
+
+
+@compiled
+def test_keys_read_alike_across_calls() -> None:
+    texts = []
+    for round_ in range(2):
+        for pad in _PADS:
+            for index, key in enumerate(_KEY_BASES):
+                neighbour = _KEY_BASES[(index + 1 + round_) % len(_KEY_BASES)]
+                texts.append(_object_text([(key, index), (neighbour, key)], pad))
+                texts.append(_object_text([(key, {key: [key]}), (key + "x", {neighbour: None})], pad))
+                texts.append(_object_text([(key, 1), (key, 2)], pad))  # a repeated key: refused alike
+    # More distinct keys than the table holds, of every kind, in texts of
+    # every kind (thousands of keys of one length: some pairs of them look
+    # alike to the table until their characters are compared), then the
+    # first keys again.
+    for pad in _PADS:
+        for low in (0x30, 0xC0, 0x4E00, 0x1F600):  # one code point each of the kinds
+            ends = [chr(low + i // 60) + chr(low + i % 60) for i in range(3000)]
+            head = chr(low + 1) * 8
+            texts += [_object_text([(head + end, 1), (end + head, 2)], pad) for end in ends]
+    # Texts of many keys each, new and seen before (the reader stops storing
+    # the keys of a text that brings mostly new ones).
+    wide = [(f"w{i}", i) for i in range(3000)]
+    texts += [_object_text(wide, pad) for pad in _PADS]
+    texts += [_object_text(wide[::-1] + [(key, 0) for key in _KEY_BASES], pad) for pad in _PADS]
+    texts += [_object_text([(key, 0)], pad) for pad in reversed(_PADS) for key in _KEY_BASES]
+    for text in texts:
+        _reads_as_json_does(text)
+
+
+@compiled
+def test_the_plain_reader_reuses_short_keys_only() -> None:
+    hooks = _accel.speedups.JsonHooks(None, None, None, 4000)
+    long_key = "k" * 65
+    text = f'{{"token": "token", "{long_key}": "v"}}'
+    (first,) = hooks.read(text)
+    ((second, _),) = hooks.read("[" + text + ', "\U0001f600"]')  # in a text of another kind
+    assert first == second
+    [(token, value), (long_first, _)] = list(first.items())
+    [(token_again, value_again), (long_second, _)] = list(second.items())
+    assert token_again is token  # the same string: taken from the table
+    assert value_again is not value  # values are new strings
+    assert long_second is not long_first  # long keys are not kept
+
+
+_MIXED_KEYS = st.text(alphabet="ab\u00e9\u0161\u4e2d\U0001f600\U0001f601", max_size=3)
+_SMALL_SCALARS = st.none() | st.booleans() | st.integers(-1000, 1000) | _MIXED_KEYS
+
+
+@compiled
+@given(st.lists(st.tuples(st.lists(st.tuples(_MIXED_KEYS, _SMALL_SCALARS), max_size=5), st.sampled_from(_PADS))))
+def test_generated_objects_read_alike_in_sequence(objects: list[tuple[list[tuple[str, Any]], str]]) -> None:
+    for pairs, pad in objects:
+        _reads_as_json_does(_object_text(pairs, pad))
