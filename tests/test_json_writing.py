@@ -14,7 +14,7 @@ import math
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import documents, json_values, unusual_documents, with_surrogate_pairs
 
@@ -81,6 +81,7 @@ def test_generated_values_are_written_as_the_reference_writes_them(value: Any) -
     assert codec_json.dumps(value) == codec_json._written(value)
 
 
+@settings(max_examples=500)  # two writers, both paths: enough, and CI's time is bounded
 @given(st.one_of(documents, unusual_documents, with_surrogate_pairs), st.sampled_from([Limits(), TINY]))
 def test_generated_documents_are_written_or_refused_as_the_reference_does(document: Any, limits: Limits) -> None:
     assert _fast(document, limits) == _reference(document, limits)
