@@ -2052,6 +2052,127 @@ def header_fields(list headers, dict names):
             (<list>found).append((<bytes>value).decode("latin-1"))
     return fields
 
+
+# --- the gateway's common request: codec.http.asgi_lane ------------------------
+# A server's requests are mostly valid, and each one that goes through
+# codec.gateway is read by http.read_head and read_body and checked by the
+# gateway's gate: some twenty Python calls, whose code a busy server has
+# mostly out of its caches by the next request. This lane takes the common
+# request in two calls: a plain API path, a known method, one Content-Type,
+# a Content-Length within the limit, no query, no Content-Encoding, and one
+# body message within the limits. It calls the same functions for every rule
+# (http's path cache, Content-Type table, JSON reader; the prepared
+# endpoint's decoder and validator), so it can only say "valid as it is"
+# where the pure path forwards the body unchanged; for anything else it says
+# nothing (None, False) and the pure path reads the request from the start.
+
+
+cdef class RequestLane:
+    """See codec.http.asgi_lane."""
+
+    cdef object endpoint_of     # http._endpoint: the method a plain path names
+    cdef object known           # the methods with a schema
+    cdef object content_format  # http._content_format
+    cdef object read_json       # http._read_json
+    cdef object read_xml        # http._read_xml
+    cdef dict endpoints         # http._REQUEST_ENDPOINTS
+    cdef object prepare         # http._prepare_endpoint
+    cdef dict names             # http._NAMES
+    cdef object limits
+    cdef object key_limits      # id(limits), the endpoints' key
+    cdef Py_ssize_t max_body    # the largest body the lane reads
+    cdef bint strict
+    cdef bint convert
+
+    def __init__(self, endpoint_of, known, content_format, read_json, read_xml, dict endpoints, prepare,
+                 dict names, limits, bint strict, Py_ssize_t max_body, bint convert):
+        # max_body: the smallest of the gateway's body limit, the size it
+        # checks inline (not in a worker thread) and Limits.max_bytes.
+        self.endpoint_of = endpoint_of
+        self.known = known
+        self.content_format = content_format
+        self.read_json = read_json
+        self.read_xml = read_xml
+        self.endpoints = endpoints
+        self.prepare = prepare
+        self.names = names
+        self.limits = limits
+        self.key_limits = id(limits)
+        self.max_body = max_body
+        self.strict = strict
+        self.convert = convert
+
+    def head(self, scope):
+        """The state to read the body with, or None: not the lane's request."""
+        if type(scope) is not dict:
+            return None
+        path = (<dict>scope).get("path")
+        if type(path) is not str or len(<str>path) > 200:
+            return None
+        raw = (<dict>scope).get("raw_path")
+        if raw is not None:
+            if type(raw) is not bytes:
+                return None
+            if (<bytes>raw).decode("latin-1").partition("?")[0] != path:
+                return None  # the pure path compares the two
+        if (<dict>scope).get("query_string"):
+            return None
+        headers = (<dict>scope).get("headers")
+        if type(headers) is not list:
+            return None
+        fields = header_fields(headers, self.names)
+        if fields is None or "content-encoding" in <dict>fields:
+            return None
+        values = (<dict>fields).get("content-type")
+        if type(values) is not list or len(<list>values) != 1:
+            return None
+        values_length = (<dict>fields).get("content-length")
+        if values_length is not None:
+            if len(<list>values_length) != 1:
+                return None
+            length = (<list>values_length)[0]
+            if not ((<str>length).isascii() and (<str>length).isdigit() and len(<str>length) <= 18):
+                return None
+            if int(length) > self.max_body:
+                return None
+        try:
+            name = self.endpoint_of(path)
+            format_and_charset = self.content_format((<list>values)[0])
+        except Exception:
+            return None  # the pure path refuses it, in its words
+        if name is None or name not in self.known:
+            return None
+        endpoint = self.endpoints.get((name, self.strict, self.key_limits))
+        if endpoint is None:
+            endpoint = self.prepare(name, self.strict, self.limits)
+        if self.convert and format_and_charset[0] != "json":
+            return None  # converted to JSON: the pure path
+        return (endpoint, format_and_charset[0], format_and_charset[1])
+
+    def body(self, tuple state, message):
+        """Whether the body ``message`` holds is valid as it is (then the
+        request goes on unchanged); False: the pure path decides."""
+        if type(message) is not dict or (<dict>message).get("type") != "http.request":
+            return False
+        if (<dict>message).get("more_body", False):
+            return False
+        body = (<dict>message).get("body")
+        if type(body) is not bytes:
+            return False
+        size = len(<bytes>body)
+        if size == 0 or size > self.max_body:
+            return False
+        endpoint, fmt, charset = state
+        try:
+            if fmt == "json":
+                payload = self.read_json(body, charset, self.limits)
+            else:
+                payload = self.read_xml(body, charset, endpoint, self.limits)[0]
+            endpoint.validator.validate(payload)
+        except Exception:
+            return False  # refused, or anything else: the pure path reads it again and answers
+        return True
+
 # --- strict JSON reading: the hooks of codec._json.loads ----------------------
 # json's C scanner calls a hook for every object (to refuse duplicate keys),
 # integer (to bound its digits) and float (to refuse infinities). These are

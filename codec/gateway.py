@@ -84,6 +84,7 @@ from .http import (
     Headers,
     HttpError,
     RequestHead,
+    asgi_lane,
     parse_content_type,
     read_body,
     read_head,
@@ -291,6 +292,8 @@ _App = TypeVar("_App")
 class _Middleware(Generic[_App]):
     """The options both middlewares take, held as a :class:`_Gate`."""
 
+    _asgi: bool = False
+
     def __init__(
         self,
         app: _App,
@@ -311,6 +314,16 @@ class _Middleware(Generic[_App]):
             error_status=error_status,
             require_token=require_token,
         )
+        # The compiled lane for the common request (codec.http.asgi_lane), for
+        # ASGI: None on the pure path, and with require_token (it reads no token).
+        self._lane: Any = None
+        if self._asgi and not require_token:
+            self._lane = asgi_lane(
+                strict=strict,
+                limits=DEFAULT_LIMITS,
+                max_body_bytes=min(max_body_bytes, _INLINE_BYTES),  # larger ones: checked in a worker thread
+                convert_xml_to_json=convert_xml_to_json,
+            )
 
 
 # --- ASGI ---------------------------------------------------------------------
@@ -331,10 +344,21 @@ class AltcraftValidationMiddleware(_Middleware[ASGIApp]):
         require_token: refuse requests without an API token (401).
     """
 
+    _asgi = True
+
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        lane = self._lane
+        if lane is not None:
+            state = lane.head(scope)
+            if state is not None:
+                message = await receive()
+                if lane.body(state, message):  # valid as it is: on, unchanged
+                    await self.app(scope, _replay(message["body"], receive), send)
+                    return
+                receive = _again(message, receive)  # the pure path below reads it again and decides
         gate = self._gate
         path: str = scope.get("path", "")
         raw = scope.get("raw_path")
@@ -446,6 +470,20 @@ def _replay(body: bytes, receive: Receive) -> Receive:
         return await receive()
 
     return replay
+
+
+def _again(message: Message, receive: Receive) -> Receive:
+    """A receive channel that gives ``message`` (already received) once, then defers to ``receive``."""
+    given = False
+
+    async def again() -> Message:
+        nonlocal given
+        if not given:
+            given = True
+            return message
+        return await receive()
+
+    return again
 
 
 async def _run(check: Callable[[], _Answer | _Forward]) -> _Answer | _Forward:

@@ -68,6 +68,7 @@ __all__ = [
     "HttpError",
     "Query",
     "RequestHead",
+    "asgi_lane",
     "endpoint_from_path",
     "error_body",
     "negotiate_format",
@@ -774,6 +775,41 @@ def _prepare_endpoint(name: str, strict: bool, limits: Limits) -> Endpoint:
         _REQUEST_ENDPOINTS.clear()
     found = _REQUEST_ENDPOINTS[name, strict, id(limits)] = Endpoint(name, "request", strict=strict, limits=limits)
     return found
+
+
+def asgi_lane(*, strict: bool, limits: Limits, max_body_bytes: int, convert_xml_to_json: bool) -> Any:
+    """The compiled check of a server's common request, or ``None`` without the accelerator.
+
+    For ASGI servers (:mod:`codec.gateway` uses it). ``lane.head(scope)``
+    gives a state, or ``None`` when the request is not the lane's: only a
+    plain ``/api/v1.1/<method>`` path of a method with a schema, one
+    ``Content-Type`` the API reads, a ``Content-Length`` (if sent) of at most
+    ``max_body_bytes``, no query and no ``Content-Encoding``. With that state,
+    ``lane.body(state, message)`` (the first ``http.request`` message) is
+    True only when :func:`read_head` and :func:`read_body` (``validate=True``,
+    ``strict``, ``limits``, no token required) read the request without an
+    error: the whole body in that message, of at most ``max_body_bytes``;
+    ``convert_xml_to_json``: JSON bodies only. Every other answer is False:
+    then read the request with those functions, which decide. Each rule is
+    theirs: the lane calls the same path cache, Content-Type table, readers
+    and validator, in fewer Python calls.
+    """
+    if speedups is None:
+        return None
+    return speedups.RequestLane(
+        _endpoint,
+        _known(),
+        _content_format,
+        _read_json,
+        _read_xml,
+        _REQUEST_ENDPOINTS,
+        _prepare_endpoint,
+        _NAMES,
+        limits,
+        strict,
+        min(max_body_bytes, limits.max_bytes),
+        convert_xml_to_json,
+    )
 
 
 def _invalid(error: ValidationError, endpoint: Endpoint, document: bytes | str | None) -> HttpError:
