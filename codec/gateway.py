@@ -356,7 +356,8 @@ class AltcraftValidationMiddleware(_Middleware[ASGIApp]):
             if state is not None:
                 message = await receive()
                 if lane.body(state, message):  # valid as it is: on, unchanged
-                    await self.app(scope, _replay(message["body"], receive), send)
+                    passed = {"type": "http.request", "body": message["body"], "more_body": False}
+                    await self.app(scope, _again(passed, receive), send)
                     return
                 receive = _again(message, receive)  # the pure path below reads it again and decides
         gate = self._gate
@@ -389,7 +390,7 @@ class AltcraftValidationMiddleware(_Middleware[ASGIApp]):
         if content_type is not None:
             scope = dict(scope)
             scope["headers"] = _converted_headers(headers, content_type, len(forwarded))
-        await self.app(scope, _replay(forwarded, receive), send)
+        await self.app(scope, _again({"type": "http.request", "body": forwarded, "more_body": False}, receive), send)
 
 
 @dataclass(frozen=True, slots=True)
@@ -458,22 +459,9 @@ async def _answer(receive: Receive, send: Send, answer: _Answer) -> None:
     await send({"type": "http.response.body", "body": answer.body, "more_body": False})
 
 
-def _replay(body: bytes, receive: Receive) -> Receive:
-    """A receive channel that gives ``body`` once, then defers to the real one."""
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if not sent:
-            sent = True
-            return {"type": "http.request", "body": body, "more_body": False}
-        return await receive()
-
-    return replay
-
-
 def _again(message: Message, receive: Receive) -> Receive:
-    """A receive channel that gives ``message`` (already received) once, then defers to ``receive``."""
+    """A receive channel that gives ``message`` once (the body to pass on, or
+    the message the lane read), then defers to the real one."""
     given = False
 
     async def again() -> Message:
