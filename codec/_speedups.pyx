@@ -2061,10 +2061,11 @@ def header_fields(list headers, dict names):
 # request in two calls: a plain API path, a known method, one Content-Type,
 # a Content-Length within the limit, no query, no Content-Encoding, and one
 # body message within the limits. It calls the same functions for every rule
-# (http's path cache, Content-Type table, JSON reader; the prepared
-# endpoint's decoder and validator), so it can only say "valid as it is"
-# where the pure path forwards the body unchanged; for anything else it says
-# nothing (None, False) and the pure path reads the request from the start.
+# (http's path cache, Content-Type table and readers, the prepared
+# endpoint's validator, render_response for a conversion), so it can only
+# say "pass this on" where the pure path passes the same bytes on; for
+# anything else it says nothing (None) and the pure path reads the request
+# from the start.
 
 
 cdef class RequestLane:
@@ -2075,6 +2076,7 @@ cdef class RequestLane:
     cdef object content_format  # http._content_format
     cdef object read_json       # http._read_json
     cdef object read_xml        # http._read_xml
+    cdef object render          # http.render_response
     cdef dict endpoints         # http._REQUEST_ENDPOINTS
     cdef object prepare         # http._prepare_endpoint
     cdef dict names             # http._NAMES
@@ -2084,7 +2086,7 @@ cdef class RequestLane:
     cdef bint strict
     cdef bint convert
 
-    def __init__(self, endpoint_of, known, content_format, read_json, read_xml, dict endpoints, prepare,
+    def __init__(self, endpoint_of, known, content_format, read_json, read_xml, render, dict endpoints, prepare,
                  dict names, limits, bint strict, Py_ssize_t max_body, bint convert):
         # max_body: the smallest of the gateway's body limit, the size it
         # checks inline (not in a worker thread) and Limits.max_bytes.
@@ -2093,6 +2095,7 @@ cdef class RequestLane:
         self.content_format = content_format
         self.read_json = read_json
         self.read_xml = read_xml
+        self.render = render
         self.endpoints = endpoints
         self.prepare = prepare
         self.names = names
@@ -2145,23 +2148,22 @@ cdef class RequestLane:
         endpoint = self.endpoints.get((name, self.strict, self.key_limits))
         if endpoint is None:
             endpoint = self.prepare(name, self.strict, self.limits)
-        if self.convert and format_and_charset[0] != "json":
-            return None  # converted to JSON: the pure path
         return (endpoint, format_and_charset[0], format_and_charset[1])
 
     def body(self, tuple state, message):
-        """Whether the body ``message`` holds is valid as it is (then the
-        request goes on unchanged); False: the pure path decides."""
+        """``(body, None)`` when the body ``message`` holds is valid as it is,
+        ``(json, content_type)`` when it is valid XML to pass on converted;
+        None: the pure path decides."""
         if type(message) is not dict or (<dict>message).get("type") != "http.request":
-            return False
+            return None
         if (<dict>message).get("more_body", False):
-            return False
+            return None
         body = (<dict>message).get("body")
         if type(body) is not bytes:
-            return False
+            return None
         size = len(<bytes>body)
         if size == 0 or size > self.max_body:
-            return False
+            return None
         endpoint, fmt, charset = state
         try:
             if fmt == "json":
@@ -2169,9 +2171,12 @@ cdef class RequestLane:
             else:
                 payload = self.read_xml(body, charset, endpoint, self.limits)[0]
             endpoint.validator.validate(payload)
+            if self.convert and fmt == "xml":
+                content_type, converted = self.render(payload, "json")
+                return (converted, content_type)
         except Exception:
-            return False  # refused, or anything else: the pure path reads it again and answers
-        return True
+            return None  # refused, or anything else: the pure path reads it again and answers
+        return (body, None)
 
 # --- strict JSON reading: the hooks of codec._json.loads ----------------------
 # json's C scanner calls a hook for every object (to refuse duplicate keys),

@@ -350,16 +350,28 @@ class AltcraftValidationMiddleware(_Middleware[ASGIApp]):
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        result: _Forward | None = None
         lane = self._lane
         if lane is not None:
             state = lane.head(scope)
             if state is not None:
                 message = await receive()
-                if lane.body(state, message):  # valid as it is: on, unchanged
-                    passed = {"type": "http.request", "body": message["body"], "more_body": False}
-                    await self.app(scope, _again(passed, receive), send)
-                    return
-                receive = _again(message, receive)  # the pure path below reads it again and decides
+                result = lane.body(state, message)  # the body to pass on, or None
+                if result is None:
+                    receive = _again(message, receive)  # the pure path reads it again and decides
+        if result is None:
+            result = await self._check(scope, receive, send)
+            if result is None:
+                return  # answered, or passed on untouched
+        forwarded, content_type = result
+        if content_type is not None:
+            scope = dict(scope)
+            scope["headers"] = _converted_headers(scope.get("headers") or (), content_type, len(forwarded))
+        await self.app(scope, _again({"type": "http.request", "body": forwarded, "more_body": False}, receive), send)
+
+    async def _check(self, scope: Scope, receive: Receive, send: Send) -> _Forward | None:
+        """The pure path: the body to pass on, or None once the request is
+        answered (or passed on untouched)."""
         gate = self._gate
         path: str = scope.get("path", "")
         raw = scope.get("raw_path")
@@ -368,29 +380,25 @@ class AltcraftValidationMiddleware(_Middleware[ASGIApp]):
         head = gate.start(scope.get("method", "POST"), path, raw_path, headers, scope.get("query_string", b""))
         if head is None:
             await self.app(scope, receive, send)
-            return
+            return None
         if isinstance(head, _Answer):
             await _answer(receive, send, head)
-            return
+            return None
         body = await _read_body(receive, gate.max_body_bytes)
         if body is None:
-            return  # the client went away
+            return None  # the client went away
         if isinstance(body, _Overflow):
             answer = gate.too_large(head)
             await _answer(receive, send, answer if not body.ended else replace(answer, unread="none"))
-            return
+            return None
         if len(body) > _INLINE_BYTES:
             result = await _run(functools.partial(gate.finish, head, body))
         else:
             result = gate.finish(head, body)
         if isinstance(result, _Answer):
             await _answer(receive, send, result)
-            return
-        forwarded, content_type = result
-        if content_type is not None:
-            scope = dict(scope)
-            scope["headers"] = _converted_headers(headers, content_type, len(forwarded))
-        await self.app(scope, _again({"type": "http.request", "body": forwarded, "more_body": False}, receive), send)
+            return None
+        return result
 
 
 @dataclass(frozen=True, slots=True)

@@ -785,14 +785,15 @@ def asgi_lane(*, strict: bool, limits: Limits, max_body_bytes: int, convert_xml_
     plain ``/api/v1.1/<method>`` path of a method with a schema, one
     ``Content-Type`` the API reads, a ``Content-Length`` (if sent) of at most
     ``max_body_bytes``, no query and no ``Content-Encoding``. With that state,
-    ``lane.body(state, message)`` (the first ``http.request`` message) is
-    True only when :func:`read_head` and :func:`read_body` (``validate=True``,
-    ``strict``, ``limits``, no token required) read the request without an
-    error: the whole body in that message, of at most ``max_body_bytes``;
-    ``convert_xml_to_json``: JSON bodies only. Every other answer is False:
-    then read the request with those functions, which decide. Each rule is
-    theirs: the lane calls the same path cache, Content-Type table, readers
-    and validator, in fewer Python calls.
+    ``lane.body(state, message)`` (the first ``http.request`` message) gives
+    ``(body, None)`` only when :func:`read_head` and :func:`read_body`
+    (``validate=True``, ``strict``, ``limits``, no token required) read the
+    request without an error, the whole body in that message, of at most
+    ``max_body_bytes``; with ``convert_xml_to_json``, an XML body comes as
+    ``(json, content_type)``, as :func:`render_response` writes it. Otherwise
+    it gives ``None``: then read the request with those functions, which
+    decide. Each rule is theirs: the lane calls the same path cache,
+    Content-Type table, readers, validator and writer, in fewer Python calls.
     """
     if speedups is None:
         return None
@@ -802,6 +803,7 @@ def asgi_lane(*, strict: bool, limits: Limits, max_body_bytes: int, convert_xml_
         _content_format,
         _read_json,
         _read_xml,
+        render_response,
         _REQUEST_ENDPOINTS,
         _prepare_endpoint,
         _NAMES,
