@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,13 +26,10 @@ from codec.gateway import AltcraftValidationMiddleware
 pytestmark = pytest.mark.skipif(not codec.accelerated(), reason="pure run: no compiled lane to compare")
 
 EDIT = "/api/v1.1/relations/edit"
-VALID = {
-    "token": "bfc505684d774e52b188fa1f003cd5ed",
-    "rel_id": 2,
-    "profile_a": {"profile_id": "669e6968ebf4ac52b623a997"},
-    "profile_b": {"profile_id": "6751b8f1c5e3db9bcb75befa"},
-    "weights": {"user_like": 2, "donate": 343, "is_online": True},
-}
+# The docs' own relations/edit request example.
+VALID = json.loads((Path(__file__).parents[1] / "docs/examples/relations/edit.request.json").read_text("utf-8"))[
+    "payload"
+]
 VALID_JSON = json.dumps(VALID).encode()
 VALID_XML = codec.encode(VALID)
 BODIES = [
