@@ -2141,13 +2141,13 @@ cdef class RequestLane:
         try:
             name = self.endpoint_of(path)
             format_and_charset = self.content_format((<list>values)[0])
+            if name is None or name not in self.known:
+                return None
+            endpoint = self.endpoints.get((name, self.strict, self.key_limits))
+            if endpoint is None:
+                endpoint = self.prepare(name, self.strict, self.limits)
         except Exception:
-            return None  # the pure path refuses it, in its words
-        if name is None or name not in self.known:
-            return None
-        endpoint = self.endpoints.get((name, self.strict, self.key_limits))
-        if endpoint is None:
-            endpoint = self.prepare(name, self.strict, self.limits)
+            return None  # the pure path refuses it in its words, or answers a failure the API's way
         return (endpoint, format_and_charset[0], format_and_charset[1])
 
     def body(self, tuple state, message):

@@ -142,7 +142,7 @@ EXTRA_HEADERS = [
 # http caches the header names it has lowered; the lane reads only cached
 # names (others go to the pure path, which caches them): every name here is
 # seen once first, so that the lane meets each in its first example.
-http.read_head("POST", EDIT, [(b"content-length", b"1"), *EXTRA_HEADERS])
+http.read_head("POST", EDIT, [(b"content-type", b"text/xml"), (b"content-length", b"1"), *EXTRA_HEADERS])
 
 
 async def _app(scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -248,3 +248,19 @@ def test_the_lane_converts_xml_as_render_response_writes_it() -> None:
 
 def test_require_token_takes_no_lane() -> None:
     assert AltcraftValidationMiddleware(_app, require_token=True)._lane is None
+
+
+def test_a_failure_inside_the_lane_is_answered_as_the_pure_path_answers_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("a bug")
+
+    # Endpoints not prepared yet, and preparing one fails: the lane hands the
+    # request over, and the pure path answers the API's 500 (and logs it).
+    monkeypatch.setattr(http, "_prepare_endpoint", broken)
+    monkeypatch.setattr(http, "_REQUEST_ENDPOINTS", {})
+    middleware = AltcraftValidationMiddleware(_app)
+    sent = _run(middleware, _scope(b"application/json", VALID_JSON), [{"type": "http.request", "body": VALID_JSON}])
+    assert json.loads(sent[1]["body"]) == {
+        "error": 500,
+        "error_text": "Internal service error: the gateway could not check the request",
+    }
