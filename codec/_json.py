@@ -78,7 +78,7 @@ def _string(text: str) -> str:
 # U+FFFE or U+FFFF, which §6 escapes and it writes as they are (_RAW finds
 # them); an integer past CPython's digit limit makes it raise ValueError, and
 # a value of another type TypeError.
-# tests/test_json_reading.py holds the two writers equal.
+# tests/test_json_writing.py holds the two writers equal.
 def _unencodable(value: Any) -> Any:
     raise TypeError(f"{type(value).__name__} is not a JSON value")
 
@@ -107,13 +107,9 @@ def dumps(value: Any, *, indent: str | None = None) -> str:
     The caller has checked ``value`` (types, depth, finite floats).
     """
     if indent is None and (type(value) is dict or type(value) is list):
-        try:
-            text = "".join(_C_CHUNKS(value, 0))
-        except (ValueError, TypeError):
-            pass  # an integer too long for int.__repr__, an unchecked value: the writer below decides
-        else:
-            if text.isascii() or _RAW.search(text) is None:
-                return text
+        text = _c_text(value)
+        if text is not None:
+            return text
     return _written(value, indent)
 
 
@@ -128,14 +124,19 @@ def document_text(document: Mapping[str, Any], limits: Limits) -> str:
         # checked()'s common case at C speed: plain values within the limits.
         # What else checked() refuses (a surrogate pair in a string, a float
         # that is not finite) sends the text on below, to checked().
-        try:
-            text = "".join(_C_CHUNKS(document, 0))
-        except ValueError:
-            pass
-        else:
-            if text.isascii() or _RAW.search(text) is None:
-                return text
+        text = _c_text(document)
+        if text is not None:
+            return text
     return dumps(checked(document, limits))
+
+
+def _c_text(value: dict[str, Any] | list[Any]) -> str | None:
+    """The C encoder's text of ``value`` when it is the reference's, else None."""
+    try:
+        text = "".join(_C_CHUNKS(value, 0))
+    except (ValueError, TypeError):
+        return None  # an integer too long for int.__repr__, an unchecked value: the reference decides
+    return text if text.isascii() or _RAW.search(text) is None else None
 
 
 def _written(value: Any, indent: str | None = None) -> str:

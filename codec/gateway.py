@@ -187,20 +187,10 @@ class _Gate:
             return self.answer(error, _unread(_lower_fields(headers)))
         if head is None:
             return None
-        values = head.fields.get("content-length")
-        if (
-            values is not None
-            and len(values) == 1
-            and (text := values[0]).isascii()
-            and text.isdigit()
-            and len(text) <= 18
-        ):
-            declared: int | None = int(text)  # _declared_length's common case, one call less
-        else:
-            try:
-                declared = _declared_length(head)
-            except HttpError as error:
-                return self.answer(error, "close")  # no length to read by
+        try:
+            declared = _declared_length(head)
+        except HttpError as error:
+            return self.answer(error, "close")  # no length to read by
         if not head.known:
             if self.unknown == "refuse":
                 detail = f"{head.endpoint} (no schema; the gateway refuses unknown methods)"

@@ -407,16 +407,14 @@ def _endpoint(path: str, raw_path: str | None = None) -> str | None:
 
 def _body_format(fields: Mapping[str, list[str]], body: bytes) -> tuple[Format, str]:
     """The body's format and charset (a Python codec name), from the headers."""
-    if "content-encoding" in fields:
-        coding = _single(fields, "content-encoding")
-        if coding is not None and coding.strip().lower() not in ("", "identity"):
-            raise _error(
-                ApiErrorCode.UNSUPPORTED_CONTENT_TYPE,
-                f"Content-Encoding {_clip(coding.strip(), 40)!r} (send the body uncompressed)",
-                status=415,
-            )
-    values = fields.get("content-type")
-    value = values[0] if values and len(values) == 1 else _single(fields, "content-type")  # _single, one call less
+    coding = _single(fields, "content-encoding") if "content-encoding" in fields else None
+    if coding is not None and coding.strip().lower() not in ("", "identity"):
+        raise _error(
+            ApiErrorCode.UNSUPPORTED_CONTENT_TYPE,
+            f"Content-Encoding {_clip(coding.strip(), 40)!r} (send the body uncompressed)",
+            status=415,
+        )
+    value = _single(fields, "content-type")
     if not body:
         # Empty is empty in any format. (WSGI servers report a missing
         # Content-Type as text/plain, so it cannot be judged here.)
